@@ -1,0 +1,88 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.CreateJsonWebKeySetDocument,
+    "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": typeof types.DeleteJsonWebKeyDocument,
+    "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": typeof types.DeleteJsonWebKeySetDocument,
+    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": typeof types.PublicKeyMembersFragmentDoc,
+    "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeyDocument,
+    "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeySetDocument,
+    "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": typeof types.UpdateJsonWebKeyDocument,
+    "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.UpdateJsonWebKeySetDocument,
+};
+const documents: Documents = {
+    "mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.CreateJsonWebKeySetDocument,
+    "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": types.DeleteJsonWebKeyDocument,
+    "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": types.DeleteJsonWebKeySetDocument,
+    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": types.PublicKeyMembersFragmentDoc,
+    "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeyDocument,
+    "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeySetDocument,
+    "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": types.UpdateJsonWebKeyDocument,
+    "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.UpdateJsonWebKeySetDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}"): (typeof documents)["mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}"): (typeof documents)["mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}"): (typeof documents)["fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}"): (typeof documents)["mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,110 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A caller-supplied JSON Web Key (RFC 7517 members) */
+export type JsonWebKeyInput = {
+  alg?: string | null | undefined;
+  crv?: string | null | undefined;
+  d?: string | null | undefined;
+  dp?: string | null | undefined;
+  dq?: string | null | undefined;
+  e?: string | null | undefined;
+  k?: string | null | undefined;
+  kid?: string | null | undefined;
+  kty: string;
+  n?: string | null | undefined;
+  p?: string | null | undefined;
+  q?: string | null | undefined;
+  qi?: string | null | undefined;
+  use?: string | null | undefined;
+  x?: string | null | undefined;
+  x5c?: Array<string> | null | undefined;
+  y?: string | null | undefined;
+};
+
+/** What key to generate */
+export type JsonWebKeySetGeneratorRequest = {
+  /** RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512 */
+  alg: string;
+  /** Key id; omitted or empty: a random UUID v4 */
+  kid?: string | null | undefined;
+  /** Intended use; omitted or empty: sig */
+  use?: string | null | undefined;
+};
+
+/** A whole set, replacing the stored one */
+export type JsonWebKeySetInput = {
+  keys: Array<JsonWebKeyInput>;
+};
+
+export type CreateJsonWebKeySetMutationVariables = Exact<{
+  set: string;
+  input: JsonWebKeySetGeneratorRequest;
+}>;
+
+
+export type CreateJsonWebKeySetMutation = { createJsonWebKeySet: { set: string, keys: Array<{ kid: string, kty: string, alg: string | null, use: string | null, crv: string | null, e: string | null, n: string | null, x: string | null, y: string | null, x5c: Array<string> | null, d: string | null, p: string | null, q: string | null, dp: string | null, dq: string | null, qi: string | null, k: string | null }> } };
+
+export type DeleteJsonWebKeyMutationVariables = Exact<{
+  set: string;
+  kid: string;
+}>;
+
+
+export type DeleteJsonWebKeyMutation = { deleteJsonWebKey: boolean };
+
+export type DeleteJsonWebKeySetMutationVariables = Exact<{
+  set: string;
+}>;
+
+
+export type DeleteJsonWebKeySetMutation = { deleteJsonWebKeySet: boolean };
+
+export type PublicKeyMembersFragment = { kid: string, kty: string, alg: string | null, use: string | null, crv: string | null, e: string | null, n: string | null, x: string | null, y: string | null, x5c: Array<string> | null };
+
+export type PrivateKeyMembersFragment = { d: string | null, p: string | null, q: string | null, dp: string | null, dq: string | null, qi: string | null, k: string | null };
+
+export type GetJsonWebKeyQueryVariables = Exact<{
+  set: string;
+  kid: string;
+}>;
+
+
+export type GetJsonWebKeyQuery = { getJsonWebKey: { set: string, keys: Array<{ kid: string, kty: string, alg: string | null, use: string | null, crv: string | null, e: string | null, n: string | null, x: string | null, y: string | null, x5c: Array<string> | null, d: string | null, p: string | null, q: string | null, dp: string | null, dq: string | null, qi: string | null, k: string | null }> } };
+
+export type GetJsonWebKeySetQueryVariables = Exact<{
+  set: string;
+}>;
+
+
+export type GetJsonWebKeySetQuery = { getJsonWebKeySet: { set: string, keys: Array<{ kid: string, kty: string, alg: string | null, use: string | null, crv: string | null, e: string | null, n: string | null, x: string | null, y: string | null, x5c: Array<string> | null, d: string | null, p: string | null, q: string | null, dp: string | null, dq: string | null, qi: string | null, k: string | null }> } };
+
+export type UpdateJsonWebKeyMutationVariables = Exact<{
+  set: string;
+  kid: string;
+  input: JsonWebKeyInput;
+}>;
+
+
+export type UpdateJsonWebKeyMutation = { updateJsonWebKey: { kid: string, kty: string, alg: string | null, use: string | null, crv: string | null, e: string | null, n: string | null, x: string | null, y: string | null, x5c: Array<string> | null, d: string | null, p: string | null, q: string | null, dp: string | null, dq: string | null, qi: string | null, k: string | null } };
+
+export type UpdateJsonWebKeySetMutationVariables = Exact<{
+  set: string;
+  input: JsonWebKeySetInput;
+}>;
+
+
+export type UpdateJsonWebKeySetMutation = { updateJsonWebKeySet: { set: string, keys: Array<{ kid: string, kty: string, alg: string | null, use: string | null, crv: string | null, e: string | null, n: string | null, x: string | null, y: string | null, x5c: Array<string> | null, d: string | null, p: string | null, q: string | null, dp: string | null, dq: string | null, qi: string | null, k: string | null }> } };
+
+export const PublicKeyMembersFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PublicKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kid"}},{"kind":"Field","name":{"kind":"Name","value":"kty"}},{"kind":"Field","name":{"kind":"Name","value":"alg"}},{"kind":"Field","name":{"kind":"Name","value":"use"}},{"kind":"Field","name":{"kind":"Name","value":"crv"}},{"kind":"Field","name":{"kind":"Name","value":"e"}},{"kind":"Field","name":{"kind":"Name","value":"n"}},{"kind":"Field","name":{"kind":"Name","value":"x"}},{"kind":"Field","name":{"kind":"Name","value":"y"}},{"kind":"Field","name":{"kind":"Name","value":"x5c"}}]}}]} as unknown as DocumentNode<PublicKeyMembersFragment, unknown>;
+export const PrivateKeyMembersFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PrivateKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"d"}},{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"dp"}},{"kind":"Field","name":{"kind":"Name","value":"dq"}},{"kind":"Field","name":{"kind":"Name","value":"qi"}},{"kind":"Field","name":{"kind":"Name","value":"k"}}]}}]} as unknown as DocumentNode<PrivateKeyMembersFragment, unknown>;
+export const CreateJsonWebKeySetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateJsonWebKeySet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKeySetGeneratorRequest"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createJsonWebKeySet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"set"}},{"kind":"Field","name":{"kind":"Name","value":"keys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PublicKeyMembers"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PrivateKeyMembers"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PublicKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kid"}},{"kind":"Field","name":{"kind":"Name","value":"kty"}},{"kind":"Field","name":{"kind":"Name","value":"alg"}},{"kind":"Field","name":{"kind":"Name","value":"use"}},{"kind":"Field","name":{"kind":"Name","value":"crv"}},{"kind":"Field","name":{"kind":"Name","value":"e"}},{"kind":"Field","name":{"kind":"Name","value":"n"}},{"kind":"Field","name":{"kind":"Name","value":"x"}},{"kind":"Field","name":{"kind":"Name","value":"y"}},{"kind":"Field","name":{"kind":"Name","value":"x5c"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PrivateKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"d"}},{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"dp"}},{"kind":"Field","name":{"kind":"Name","value":"dq"}},{"kind":"Field","name":{"kind":"Name","value":"qi"}},{"kind":"Field","name":{"kind":"Name","value":"k"}}]}}]} as unknown as DocumentNode<CreateJsonWebKeySetMutation, CreateJsonWebKeySetMutationVariables>;
+export const DeleteJsonWebKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteJsonWebKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kid"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteJsonWebKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}},{"kind":"Argument","name":{"kind":"Name","value":"kid"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kid"}}}]}]}}]} as unknown as DocumentNode<DeleteJsonWebKeyMutation, DeleteJsonWebKeyMutationVariables>;
+export const DeleteJsonWebKeySetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteJsonWebKeySet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteJsonWebKeySet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}}]}]}}]} as unknown as DocumentNode<DeleteJsonWebKeySetMutation, DeleteJsonWebKeySetMutationVariables>;
+export const GetJsonWebKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetJsonWebKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kid"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"getJsonWebKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}},{"kind":"Argument","name":{"kind":"Name","value":"kid"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kid"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"set"}},{"kind":"Field","name":{"kind":"Name","value":"keys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PublicKeyMembers"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PrivateKeyMembers"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PublicKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kid"}},{"kind":"Field","name":{"kind":"Name","value":"kty"}},{"kind":"Field","name":{"kind":"Name","value":"alg"}},{"kind":"Field","name":{"kind":"Name","value":"use"}},{"kind":"Field","name":{"kind":"Name","value":"crv"}},{"kind":"Field","name":{"kind":"Name","value":"e"}},{"kind":"Field","name":{"kind":"Name","value":"n"}},{"kind":"Field","name":{"kind":"Name","value":"x"}},{"kind":"Field","name":{"kind":"Name","value":"y"}},{"kind":"Field","name":{"kind":"Name","value":"x5c"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PrivateKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"d"}},{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"dp"}},{"kind":"Field","name":{"kind":"Name","value":"dq"}},{"kind":"Field","name":{"kind":"Name","value":"qi"}},{"kind":"Field","name":{"kind":"Name","value":"k"}}]}}]} as unknown as DocumentNode<GetJsonWebKeyQuery, GetJsonWebKeyQueryVariables>;
+export const GetJsonWebKeySetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetJsonWebKeySet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"getJsonWebKeySet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"set"}},{"kind":"Field","name":{"kind":"Name","value":"keys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PublicKeyMembers"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PrivateKeyMembers"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PublicKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kid"}},{"kind":"Field","name":{"kind":"Name","value":"kty"}},{"kind":"Field","name":{"kind":"Name","value":"alg"}},{"kind":"Field","name":{"kind":"Name","value":"use"}},{"kind":"Field","name":{"kind":"Name","value":"crv"}},{"kind":"Field","name":{"kind":"Name","value":"e"}},{"kind":"Field","name":{"kind":"Name","value":"n"}},{"kind":"Field","name":{"kind":"Name","value":"x"}},{"kind":"Field","name":{"kind":"Name","value":"y"}},{"kind":"Field","name":{"kind":"Name","value":"x5c"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PrivateKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"d"}},{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"dp"}},{"kind":"Field","name":{"kind":"Name","value":"dq"}},{"kind":"Field","name":{"kind":"Name","value":"qi"}},{"kind":"Field","name":{"kind":"Name","value":"k"}}]}}]} as unknown as DocumentNode<GetJsonWebKeySetQuery, GetJsonWebKeySetQueryVariables>;
+export const UpdateJsonWebKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateJsonWebKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kid"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateJsonWebKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}},{"kind":"Argument","name":{"kind":"Name","value":"kid"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kid"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PublicKeyMembers"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PrivateKeyMembers"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PublicKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kid"}},{"kind":"Field","name":{"kind":"Name","value":"kty"}},{"kind":"Field","name":{"kind":"Name","value":"alg"}},{"kind":"Field","name":{"kind":"Name","value":"use"}},{"kind":"Field","name":{"kind":"Name","value":"crv"}},{"kind":"Field","name":{"kind":"Name","value":"e"}},{"kind":"Field","name":{"kind":"Name","value":"n"}},{"kind":"Field","name":{"kind":"Name","value":"x"}},{"kind":"Field","name":{"kind":"Name","value":"y"}},{"kind":"Field","name":{"kind":"Name","value":"x5c"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PrivateKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"d"}},{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"dp"}},{"kind":"Field","name":{"kind":"Name","value":"dq"}},{"kind":"Field","name":{"kind":"Name","value":"qi"}},{"kind":"Field","name":{"kind":"Name","value":"k"}}]}}]} as unknown as DocumentNode<UpdateJsonWebKeyMutation, UpdateJsonWebKeyMutationVariables>;
+export const UpdateJsonWebKeySetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateJsonWebKeySet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"set"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKeySetInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateJsonWebKeySet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"set"},"value":{"kind":"Variable","name":{"kind":"Name","value":"set"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"set"}},{"kind":"Field","name":{"kind":"Name","value":"keys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PublicKeyMembers"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"PrivateKeyMembers"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PublicKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kid"}},{"kind":"Field","name":{"kind":"Name","value":"kty"}},{"kind":"Field","name":{"kind":"Name","value":"alg"}},{"kind":"Field","name":{"kind":"Name","value":"use"}},{"kind":"Field","name":{"kind":"Name","value":"crv"}},{"kind":"Field","name":{"kind":"Name","value":"e"}},{"kind":"Field","name":{"kind":"Name","value":"n"}},{"kind":"Field","name":{"kind":"Name","value":"x"}},{"kind":"Field","name":{"kind":"Name","value":"y"}},{"kind":"Field","name":{"kind":"Name","value":"x5c"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PrivateKeyMembers"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JsonWebKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"d"}},{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"dp"}},{"kind":"Field","name":{"kind":"Name","value":"dq"}},{"kind":"Field","name":{"kind":"Name","value":"qi"}},{"kind":"Field","name":{"kind":"Name","value":"k"}}]}}]} as unknown as DocumentNode<UpdateJsonWebKeySetMutation, UpdateJsonWebKeySetMutationVariables>;

@@ -1,0 +1,79 @@
+/**
+ * The error catalogue. Every error a caller can see is one of these codes; anything else is a bug
+ * and is masked as INTERNAL_SERVER_ERROR by the transports. The table below is the single place that
+ * maps a code to its HTTP status (GraphQL uses the code itself as `extensions.code`).
+ */
+
+export const ERROR_CODES = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** Base class of every error meant for callers. The message must be safe to show: no key material. */
+export class JwkGatewayError extends Error {
+  override name = "JwkGatewayError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** A stable, machine-readable sub-code, e.g. `RSA_TOO_SMALL` (security.md §2.5). */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends JwkGatewayError {
+  override name = "NotFoundError";
+  constructor(message = "Unable to locate the requested resource") {
+    super("NOT_FOUND", message);
+  }
+}
+
+export class BadInputError extends JwkGatewayError {
+  override name = "BadInputError";
+  constructor(message: string, reason?: string) {
+    super("BAD_USER_INPUT", message, reason);
+  }
+}
+
+export class ConflictError extends JwkGatewayError {
+  override name = "ConflictError";
+  constructor(message: string) {
+    super("CONFLICT", message);
+  }
+}
+
+/** A caller-supplied key was refused. `reason` names the rule, e.g. `EC_D_MISMATCH`. */
+export class InvalidKeyError extends BadInputError {
+  override name = "InvalidKeyError";
+  constructor(reason: string, message: string) {
+    super(message, reason);
+  }
+}
+
+export class UnsupportedAlgorithmError extends BadInputError {
+  override name = "UnsupportedAlgorithmError";
+  constructor(alg: string) {
+    super(`Unsupported key algorithm: ${JSON.stringify(alg.slice(0, 64))}`, "UNSUPPORTED_ALGORITHM");
+  }
+}
+
+/** The store cannot be reached; callers may retry. */
+export class UnavailableError extends JwkGatewayError {
+  override name = "UnavailableError";
+  constructor(message = "The key store is unavailable, try again later") {
+    super("SERVICE_UNAVAILABLE", message);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The storage port. The domain owns this interface; `src/persistence` implements it once per
+ * provider family (Prisma on SQLite and Postgres) and `test/persistence/repository.contract.ts`
+ * runs one contract suite against every implementation.
+ *
+ * Keys handed to the repository are already validated. Every method that writes more than one row
+ * is atomic.
+ */
+import type { Jwk } from "./jwk.js";
+
+export interface JsonWebKeyRepository {
+  /** All keys of a set, newest first, ties broken by insertion order (latest insert first). Empty when the set does not exist. */
+  getKeySet(set: string): Promise<Jwk[]>;
+  /** One key, or `undefined`. */
+  getKey(set: string, kid: string): Promise<Jwk | undefined>;
+  /** Inserts a new key. Throws `ConflictError` when `(set, kid)` exists; nothing changes then. */
+  addKey(set: string, key: Jwk): Promise<void>;
+  /** Inserts or replaces `(set, key.kid)`; the stored key becomes the newest of its set. */
+  upsertKey(set: string, key: Jwk): Promise<void>;
+  /**
+   * Replaces every key of the set with `keys`, atomically: concurrent replacements never leave a
+   * union or a partial set. The last key of `keys` becomes the newest. An empty list deletes the set.
+   */
+  replaceKeySet(set: string, keys: readonly Jwk[]): Promise<void>;
+  /** Returns whether a key was removed. */
+  deleteKey(set: string, kid: string): Promise<boolean>;
+  /** Returns whether anything was removed. */
+  deleteKeySet(set: string): Promise<boolean>;
+  /** Resolves when the store answers; used by readiness checks. */
+  ping(): Promise<void>;
+}

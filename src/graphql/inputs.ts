@@ -1,0 +1,41 @@
+/** GraphQL input types. Shapes only: key material is checked by the domain validator. */
+import { Field, InputType } from "type-graphql";
+
+@InputType("JsonWebKeySetGeneratorRequest", { description: "What key to generate" })
+export class JsonWebKeySetGeneratorRequestInput {
+  @Field(() => String, { description: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512" })
+  alg!: string;
+
+  @Field(() => String, { nullable: true, description: "Key id; omitted or empty: a random UUID v4" })
+  kid?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: sig" })
+  use?: string | null;
+}
+
+@InputType("JsonWebKeyInput", { description: "A caller-supplied JSON Web Key (RFC 7517 members)" })
+export class JsonWebKeyInput {
+  @Field(() => String) kty!: string;
+  @Field(() => String, { nullable: true }) kid?: string | null;
+  @Field(() => String, { nullable: true }) alg?: string | null;
+  @Field(() => String, { nullable: true }) use?: string | null;
+  @Field(() => String, { nullable: true }) crv?: string | null;
+  @Field(() => String, { nullable: true }) e?: string | null;
+  @Field(() => String, { nullable: true }) n?: string | null;
+  @Field(() => String, { nullable: true }) x?: string | null;
+  @Field(() => String, { nullable: true }) y?: string | null;
+  @Field(() => [String], { nullable: true }) x5c?: string[] | null;
+  @Field(() => String, { nullable: true }) d?: string | null;
+  @Field(() => String, { nullable: true }) p?: string | null;
+  @Field(() => String, { nullable: true }) q?: string | null;
+  @Field(() => String, { nullable: true }) dp?: string | null;
+  @Field(() => String, { nullable: true }) dq?: string | null;
+  @Field(() => String, { nullable: true }) qi?: string | null;
+  @Field(() => String, { nullable: true }) k?: string | null;
+}
+
+@InputType("JsonWebKeySetInput", { description: "A whole set, replacing the stored one" })
+export class JsonWebKeySetInput {
+  @Field(() => [JsonWebKeyInput])
+  keys!: JsonWebKeyInput[];
+}

@@ -1,0 +1,16 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "vitest/config";
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  // graphql@16 ships CJS and ESM entries; type-graphql and Apollo load the CJS one, so tests must too,
+  // or every schema fails with "Cannot use GraphQLSchema from another module or realm".
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }] },
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
