@@ -3,6 +3,7 @@
  * It takes a validated Config (only main.ts reads the environment) and returns an app that is
  * ready to listen.
  */
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { Config } from "./config.js";
 import type { GenerateOptions } from "./domain/generate.js";
@@ -28,6 +29,9 @@ export interface AppOverrides {
   /** A pino logger configuration, or `false`; defaults to the configured level. */
   logger?: FastifyServerOptions["logger"];
 }
+
+/** Schemas and migrations, found next to the code (src/ or dist/) rather than from the working directory. */
+const PRISMA_DIR = fileURLToPath(new URL("../prisma", import.meta.url));
 
 /** Refusal to start, with a message that tells the operator what to do. */
 export class StartupError extends Error {
@@ -65,10 +69,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 async function prepareSchema(config: Config): Promise<void> {
   const provider = providerOf(config.databaseUrl);
   if (config.migrateOnStart) {
-    await migrate("deploy", { provider, url: config.databaseUrl });
+    await migrate("deploy", { provider, url: config.databaseUrl, prismaDir: PRISMA_DIR });
     return;
   }
-  const status = await migrate("status", { provider, url: config.databaseUrl });
+  const status = await migrate("status", { provider, url: config.databaseUrl, prismaDir: PRISMA_DIR });
   if (status.pending.length > 0) {
     throw new StartupError(
       `The database is missing ${status.pending.length} migration(s) (${status.pending.join(", ")}). ` +

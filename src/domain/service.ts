@@ -24,15 +24,19 @@ export interface CreateJsonWebKeySetRequest {
 export interface JsonWebKeyServiceOptions {
   repository: JsonWebKeyRepository;
   generate?: GenerateOptions;
+  /** Called after every write that may have changed `set` (caches, the public JWKS). */
+  onKeySetChanged?: (set: string) => void;
 }
 
 export class JsonWebKeyService {
   private readonly repository: JsonWebKeyRepository;
   private readonly generateOptions: GenerateOptions;
+  private readonly changed: (set: string) => void;
 
   constructor(options: JsonWebKeyServiceOptions) {
     this.repository = options.repository;
     this.generateOptions = options.generate ?? {};
+    this.changed = options.onKeySetChanged ?? (() => {});
   }
 
   /** Generates one key and adds it to the set, creating the set if needed. Returns a set of just that key. */
@@ -45,6 +49,7 @@ export class JsonWebKeyService {
     // same validator as imported keys, so everything stored can be read back and PUT again.
     const key = validateJwk(await generateJwk({ alg: request.alg, kid, use }, this.generateOptions));
     await this.repository.addKey(set, key);
+    this.changed(set);
     return { set, keys: [key] };
   }
 
@@ -81,6 +86,7 @@ export class JsonWebKeyService {
     }
     const key = validateJwk({ ...input, kid });
     await this.repository.upsertKey(set, key);
+    this.changed(set);
     return key;
   }
 
@@ -91,6 +97,7 @@ export class JsonWebKeyService {
     const keys = validateKeySet(input.keys);
     for (const key of keys) checkName("kid", key.kid);
     await this.repository.replaceKeySet(set, keys);
+    this.changed(set);
     return { set, keys };
   }
 
@@ -98,13 +105,17 @@ export class JsonWebKeyService {
   async deleteJsonWebKey(set: string, kid: string): Promise<boolean> {
     checkName("set", set);
     checkName("kid", kid);
-    return this.repository.deleteKey(set, kid);
+    const removed = await this.repository.deleteKey(set, kid);
+    if (removed) this.changed(set);
+    return removed;
   }
 
   /** Idempotent: true when keys were removed, false when nothing matched. */
   async deleteJsonWebKeySet(set: string): Promise<boolean> {
     checkName("set", set);
-    return this.repository.deleteKeySet(set);
+    const removed = await this.repository.deleteKeySet(set);
+    if (removed) this.changed(set);
+    return removed;
   }
 }
 
