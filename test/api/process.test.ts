@@ -19,7 +19,8 @@ interface Started {
 /** Starts src/main.ts and resolves once it logs the GraphQL URL. */
 function startMain(env: Record<string, string>, cwd = process.cwd()): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [join(process.cwd(), "src/main.ts")], {
+    // tsx looks for tsconfig.json in the working directory; the decorators need ours.
+    const child = spawn(TSX, ["--tsconfig", join(process.cwd(), "tsconfig.json"), join(process.cwd(), "src/main.ts")], {
       cwd,
       env: { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "pipe", "pipe"],

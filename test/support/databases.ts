@@ -2,10 +2,8 @@
  * Fresh, empty databases for suites that run against every provider: a temporary SQLite file, and
  * a new Postgres database when Postgres is reachable (mandatory under CI=true).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createTestDatabase, postgresAvailable } from "./postgres.js";
+import { tempSqlite } from "./sqlite.js";
 
 export type Provider = "sqlite" | "postgres";
 
@@ -25,6 +23,6 @@ export async function freshDatabase(provider: Provider): Promise<FreshDatabase> 
     const database = await createTestDatabase();
     return { provider, url: database.url, cleanup: database.drop };
   }
-  const dir = await mkdtemp(join(tmpdir(), "jwkgw-test-"));
-  return { provider, url: `file:${join(dir, "keys.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const sqlite = await tempSqlite();
+  return { provider, url: sqlite.url, cleanup: sqlite.cleanup };
 }

@@ -1,0 +1,220 @@
+/**
+ * The JsonWebKeyRepository on Prisma, for SQLite and PostgreSQL alike (table json_web_key).
+ *
+ * Order: newest first = ORDER BY createdAt DESC, seq DESC (seq is the insertion sequence).
+ *
+ * Concurrency:
+ * - Multi-row writes are Prisma batch transactions (`$transaction([...])`), never interactive ones.
+ * - PostgreSQL: every write that inserts into a set (addKey, upsertKey, replaceKeySet) first takes
+ *   `pg_advisory_xact_lock(<namespace>, hashtext(set))` inside its transaction. Under Read Committed a
+ *   delete-all/insert-all without it lets two concurrent replacements commit the union of both
+ *   lists (security.md R5.3). Write conflicts (P2034: 40001/40P01) retry the whole transaction.
+ * - SQLite: the client has ONE connection, and a statement issued outside a transaction while one is
+ *   open on that connection runs inside it: it sees uncommitted rows and is rolled back with it
+ *   (reproduced with an interactive transaction: a concurrent `create` "succeeded" and vanished).
+ *   So every call of this repository runs alone, in FIFO order, per client. better-sqlite3 is
+ *   synchronous, so this costs no parallelism; other processes are serialised by SQLite's own lock
+ *   (busy_timeout=5000).
+ *
+ * Errors: a unique violation (P2002 on both providers) becomes ConflictError; an unreachable or
+ * refusing database becomes UnavailableError (with the original as `cause`); anything else is
+ * passed on unchanged.
+ */
+import { ConflictError, UnavailableError } from "../domain/errors.js";
+import type { Jwk } from "../domain/jwk.js";
+import type { JsonWebKeyRepository } from "../domain/repository.js";
+import { decodeKey, encodeKey } from "./codec.js";
+import type { Prisma } from "../generated/sqlite/client.js";
+import type { Database, Db } from "./database.js";
+
+/** First key of the two-key advisory lock: "JWKS" as an int4, so our locks never meet other users'. */
+export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;
+
+const LOCK_SQL = `SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, hashtext($1))`;
+const NEWEST_FIRST = [{ createdAt: "desc" }, { seq: "desc" }] as const;
+const STORED = { format: true, data: true } as const;
+const MAX_ATTEMPTS = 3;
+
+type Write = Prisma.PrismaPromise<unknown>;
+
+export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
+  private readonly db: Db;
+  private readonly postgres: boolean;
+  private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+
+  constructor(database: Database) {
+    this.db = database.client;
+    this.postgres = database.provider === "postgres";
+    this.exclusive = this.postgres ? (work) => work() : serialiser(database.client);
+  }
+
+  async getKeySet(set: string): Promise<Jwk[]> {
+    const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
+    return rows.map(decodeKey);
+  }
+
+  async getKey(set: string, kid: string): Promise<Jwk | undefined> {
+    const row = await this.run(() => this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }));
+    return row ? decodeKey(row) : undefined;
+  }
+
+  async addKey(set: string, key: Jwk): Promise<void> {
+    try {
+      await this.write(set, () => [this.db.jsonWebKey.create({ data: row(set, key, new Date()) })]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A key with kid ${quote(key.kid)} already exists in set ${quote(set)}`);
+      throw error;
+    }
+  }
+
+  async upsertKey(set: string, key: Jwk): Promise<void> {
+    // Delete then insert (rather than update) so that the key gets a new seq and becomes the newest.
+    await this.write(set, () => [
+      this.db.jsonWebKey.deleteMany({ where: { set, kid: key.kid } }),
+      this.db.jsonWebKey.create({ data: row(set, key, new Date()) }),
+    ]);
+  }
+
+  async replaceKeySet(set: string, keys: readonly Jwk[]): Promise<void> {
+    try {
+      await this.write(set, () => {
+        // One timestamp for the whole list: the seq tie-break then makes the last key the newest.
+        const now = new Date();
+        const writes: Write[] = [this.db.jsonWebKey.deleteMany({ where: { set } })];
+        if (keys.length > 0) writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => row(set, key, now)) }));
+        return writes;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const kid = duplicateKid(keys);
+        throw new ConflictError(
+          kid === undefined ? `The keys for set ${quote(set)} conflict with each other` : `The keys for set ${quote(set)} contain the kid ${quote(kid)} more than once`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async deleteKey(set: string, kid: string): Promise<boolean> {
+    const { count } = await this.run(() => this.db.jsonWebKey.deleteMany({ where: { set, kid } }));
+    return count > 0;
+  }
+
+  async deleteKeySet(set: string): Promise<boolean> {
+    const { count } = await this.run(() => this.db.jsonWebKey.deleteMany({ where: { set } }));
+    return count > 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.run(() => this.db.$queryRaw`SELECT 1`);
+  }
+
+  /**
+   * Runs the writes atomically: on Postgres behind the set's advisory lock, retried on write
+   * conflicts; on SQLite as one transaction (or the single statement alone). `build` is called per
+   * attempt because Prisma's promises run once.
+   */
+  private write(set: string, build: () => Write[]): Promise<void> {
+    return this.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const writes = build();
+        try {
+          if (this.postgres) {
+            await this.db.$transaction([this.db.$executeRawUnsafe(LOCK_SQL, set), ...writes]);
+          } else if (writes.length === 1) {
+            await writes[0];
+          } else {
+            await this.db.$transaction(writes);
+          }
+          return;
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || prismaCode(error) !== "P2034") throw error;
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 20));
+        }
+      }
+    });
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.exclusive(work);
+    } catch (error) {
+      throw unavailable(error) ?? error;
+    }
+  }
+}
+
+function row(set: string, key: Jwk, createdAt: Date) {
+  return { set, kid: key.kid, ...encodeKey(key), createdAt };
+}
+
+/** A FIFO queue per client: each piece of work starts when the previous one has settled. */
+const queues = new WeakMap<object, { tail: Promise<unknown> }>();
+function serialiser(client: object): <T>(work: () => Promise<T>) => Promise<T> {
+  let queue = queues.get(client);
+  if (!queue) queues.set(client, (queue = { tail: Promise.resolve() }));
+  const q = queue;
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const result = q.tail.then(work);
+    q.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
+}
+
+function prismaCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
+}
+
+/** P2002 on both providers (SQLITE_CONSTRAINT_UNIQUE / 23505 under `meta.driverAdapterError`). */
+function isUniqueViolation(error: unknown): boolean {
+  return prismaCode(error) === "P2002";
+}
+
+/** Prisma codes for "cannot reach / use the database" (https://www.prisma.io/docs/orm/reference/error-reference). */
+const UNAVAILABLE_CODES = new Set(["P1000", "P1001", "P1002", "P1003", "P1008", "P1010", "P1011", "P1017", "P2024"]);
+/** Driver adapter error kinds that mean the same (raw queries report them under P2010). */
+const UNAVAILABLE_KINDS = new Set([
+  "AuthenticationFailed",
+  "DatabaseAccessDenied",
+  "DatabaseDoesNotExist",
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TlsConnectionError",
+  "TooManyConnections",
+]);
+/** pg errors that reach us unmapped (pool connect timeout, a dropped socket). */
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Can't reach database server/;
+
+function unavailable(error: unknown): UnavailableError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { name?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  const code = prismaCode(error);
+  const kind = e.meta?.driverAdapterError?.cause?.kind;
+  const hit =
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind)) ||
+    e.name === "PrismaClientInitializationError" ||
+    (code === undefined && typeof e.message === "string" && UNAVAILABLE_MESSAGES.test(e.message));
+  if (!hit) return undefined;
+  const mapped = new UnavailableError();
+  mapped.cause = error;
+  return mapped;
+}
+
+function duplicateKid(keys: readonly Jwk[]): string | undefined {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key.kid)) return key.kid;
+    seen.add(key.kid);
+  }
+  return undefined;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
