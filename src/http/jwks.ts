@@ -1,0 +1,156 @@
+/**
+ * The public JSON Web Key Set at `GET /.well-known/jwks.json` (hydra-jwk-semantics.md §8 and §13
+ * item 16): the public halves of the asymmetric keys of the broadcast sets, in configured order,
+ * each set once, each set's keys newest first. Symmetric (`oct`) keys are skipped, private keys are
+ * published as their public half under the same kid, and the projection is `toPublicJwk`'s
+ * allowlist (security.md R2.12, through `toPublicJwks`), so no private member can reach this document.
+ *
+ * The body is computed once and answered from memory; the composition root calls `invalidate(set)`
+ * from the service's `onKeySetChanged`, so a write through this process shows on the next request.
+ * Missing sets contribute nothing: unlike Hydra v2 the gateway does not generate them on a read.
+ */
+import { createHash } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { httpStatusOf, JwkGatewayError } from "../domain/errors.js";
+import { toPublicJwks, type Jwk } from "../domain/jwk.js";
+import { describeError } from "../logging.js";
+
+export const JWKS_PATH = "/.well-known/jwks.json";
+
+/**
+ * Public, because the document holds public keys only and is the same for every caller, so shared
+ * caches (CDNs, proxies) may keep it. Short, because a deleted key (a compromised one, say) stays
+ * trusted by whoever cached the document until max-age runs out: one minute bounds that window while
+ * sparing the gateway a request per token verification. must-revalidate forbids serving it stale
+ * after that; revalidating costs a 304 thanks to the ETag. Rotation needs no shorter age: verifiers
+ * such as jose's createRemoteJWKSet refetch when they meet an unknown kid. (Hydra sends
+ * `private, no-cache, no-store, must-revalidate`, which makes every verifier download it every time.)
+ */
+export const JWKS_CACHE_CONTROL = "public, max-age=60, must-revalidate";
+
+/**
+ * How long a computed body is trusted without a change notice. Writes through this process
+ * invalidate it at once; this bounds how long writes made by *other* gateway processes sharing the
+ * database go unseen.
+ */
+export const DEFAULT_JWKS_REFRESH_MS = 30_000;
+
+export interface PublicJwksOptions {
+  /** The broadcast sets, in publishing order (repeats are ignored). */
+  sets: readonly string[];
+  /** A set's keys, newest first; empty when the set does not exist. */
+  load: (set: string) => Promise<readonly Jwk[]>;
+  /** See DEFAULT_JWKS_REFRESH_MS. */
+  refreshAfterMs?: number;
+  /** A clock, for tests. */
+  now?: () => number;
+}
+
+/** One computed JWKS document. */
+export interface JwksSnapshot {
+  /** The public keys, in publishing order. */
+  readonly keys: readonly Jwk[];
+  /** `{"keys":[…]}`, exactly the bytes sent. */
+  readonly body: string;
+  /** A strong ETag: the quoted base64url SHA-256 of `body`. */
+  readonly etag: string;
+}
+
+/** The public keys of the broadcast sets, computed on demand and kept until a broadcast set changes. */
+export class PublicJwks {
+  readonly sets: readonly string[];
+  private readonly load: PublicJwksOptions["load"];
+  private readonly refreshAfterMs: number;
+  private readonly now: () => number;
+  /** Bumped by every invalidation; a load started under an older generation is not kept. */
+  private generation = 0;
+  private cached?: { generation: number; loadedAt: number; snapshot: JwksSnapshot };
+  private pending?: { generation: number; promise: Promise<JwksSnapshot> };
+
+  constructor(options: PublicJwksOptions) {
+    this.sets = [...new Set(options.sets)];
+    this.load = options.load;
+    this.refreshAfterMs = options.refreshAfterMs ?? DEFAULT_JWKS_REFRESH_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The current document; loads it when nothing valid is cached. Concurrent callers share one load. */
+  current(): Promise<JwksSnapshot> {
+    const { cached, generation } = this;
+    if (cached && cached.generation === generation && this.now() - cached.loadedAt < this.refreshAfterMs) {
+      return Promise.resolve(cached.snapshot);
+    }
+    if (this.pending?.generation === generation) return this.pending.promise;
+
+    const startedAt = this.now();
+    const promise = this.compute().then(
+      (snapshot) => {
+        // A write during the load may or may not be in it: keep it only if nothing changed since.
+        if (this.generation === generation) this.cached = { generation, loadedAt: startedAt, snapshot };
+        return snapshot;
+      },
+    );
+    const pending = { generation, promise };
+    this.pending = pending;
+    const clear = () => {
+      if (this.pending === pending) this.pending = undefined;
+    };
+    promise.then(clear, clear);
+    return promise;
+  }
+
+  /** Drops the cached document if `set` is broadcast (any set when omitted). */
+  invalidate(set?: string): void {
+    if (set !== undefined && !this.sets.includes(set)) return;
+    this.generation++;
+    this.cached = undefined;
+  }
+
+  private async compute(): Promise<JwksSnapshot> {
+    const perSet = await Promise.all(this.sets.map((set) => this.load(set)));
+    return jwksSnapshot(perSet.flat());
+  }
+}
+
+export function jwksSnapshot(keys: readonly Jwk[]): JwksSnapshot {
+  const published = toPublicJwks(keys);
+  const body = JSON.stringify({ keys: published });
+  const etag = `"${createHash("sha256").update(body).digest("base64url")}"`;
+  return { keys: published, body, etag };
+}
+
+/**
+ * True when `If-None-Match` names `etag` (RFC 9110 §13.1.2: weak comparison, a list, or `*`).
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  const wanted = opaque(etag);
+  return header.split(",").some((tag) => opaque(tag) === wanted);
+}
+
+/** Registers `GET` (and so `HEAD`) `/.well-known/jwks.json`. */
+export function registerJwksRoute(app: FastifyInstance, jwks: PublicJwks): void {
+  // cors: false, so @fastify/cors (src/http/cors.ts) neither adds nor varies on Origin here.
+  app.get(JWKS_PATH, { config: { operationId: "discoverJsonWebKeys", cors: false } }, async (request, reply) => {
+    // Public keys for any origin, as Hydra's public port does; no credentials are involved.
+    reply.header("access-control-allow-origin", "*");
+    let snapshot: JwksSnapshot;
+    try {
+      snapshot = await jwks.current();
+    } catch (error) {
+      const known = error instanceof JwkGatewayError && error.code === "SERVICE_UNAVAILABLE";
+      if (!known) request.log.error({ err: describeError(error) }, "the public JWKS could not be loaded");
+      const code = known ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR";
+      return reply
+        .status(httpStatusOf(code))
+        .header("cache-control", "no-store")
+        .type("application/json")
+        .send({ error: known ? "Service Unavailable" : "error", error_description: known ? error.message : "The error is unrecognizable" });
+    }
+    reply.header("cache-control", JWKS_CACHE_CONTROL).header("etag", snapshot.etag);
+    if (ifNoneMatchHits(request.headers["if-none-match"], snapshot.etag)) return reply.status(304).send();
+    return reply.type("application/json; charset=utf-8").send(snapshot.body);
+  });
+}

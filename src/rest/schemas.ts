@@ -1,0 +1,161 @@
+/**
+ * JSON Schemas of the REST routes. Fastify validates request bodies with them before a handler (and
+ * so the service) sees anything, serialises responses through them (an allowlist: a member not
+ * listed here never reaches a caller), and @fastify/swagger turns them into /openapi.json.
+ *
+ * They check shapes only (an object, `keys` an array, members of the right JSON type). Whether the
+ * members make a real key is the domain validator's job, so there is one place for that rule.
+ * Operation ids are the seed's, like the service methods and the GraphQL fields.
+ */
+import { GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
+import { JWK_MEMBERS } from "../domain/jwk.js";
+
+/** Shared schemas, added once per REST context and referenced as `{ $ref: "<id>#" }`. */
+export const JSON_WEB_KEY = "JsonWebKey";
+export const JSON_WEB_KEY_SET = "JsonWebKeySet";
+export const GENERATOR_REQUEST = "JsonWebKeySetGeneratorRequest";
+export const ERROR_ENVELOPE = "ErrorEnvelope";
+
+const ref = (id: string) => ({ $ref: `${id}#` });
+/** Callers (GraphQL clients, Hydra's SDKs) send `null` for "not given"; the domain treats it as absent. */
+const optionalString = (description: string) => ({ type: ["string", "null"], description });
+
+const MEMBER_DESCRIPTIONS: Record<(typeof JWK_MEMBERS)[number], string> = {
+  use: 'Intended use, "sig" or "enc"',
+  kty: 'Key type: "RSA", "EC", "OKP" or "oct"',
+  kid: "Key id, unique within its set",
+  crv: 'Curve of an EC or OKP key: "P-256", "P-384", "P-521" or "Ed25519"',
+  alg: "Algorithm the key is meant for, e.g. RS256",
+  k: "Symmetric key (oct), base64url",
+  x: "EC/OKP public coordinate, base64url",
+  y: "EC public coordinate, base64url",
+  n: "RSA modulus, base64url",
+  e: "RSA public exponent, base64url",
+  d: "Private exponent / scalar, base64url",
+  p: "RSA first prime factor, base64url",
+  q: "RSA second prime factor, base64url",
+  dp: "RSA first factor CRT exponent, base64url",
+  dq: "RSA second factor CRT exponent, base64url",
+  qi: "RSA first CRT coefficient, base64url",
+  x5c: "X.509 certificate chain, standard base64 DER, the key's own certificate first",
+};
+
+/** Properties in go-jose's (Hydra's) member order, which the serializer keeps. */
+const jwkProperties = Object.fromEntries(
+  JWK_MEMBERS.map((member) => [
+    member,
+    member === "x5c"
+      ? { type: ["array", "null"], items: { type: "string" }, description: MEMBER_DESCRIPTIONS[member] }
+      : optionalString(MEMBER_DESCRIPTIONS[member]),
+  ]),
+);
+
+export const SHARED_SCHEMAS = [
+  {
+    $id: JSON_WEB_KEY,
+    type: "object",
+    description: "A JSON Web Key (RFC 7517), private members included. Members jwk-gateway does not keep are dropped.",
+    properties: jwkProperties,
+  },
+  {
+    $id: JSON_WEB_KEY_SET,
+    type: "object",
+    description: "A JSON Web Key Set (RFC 7517 §5)",
+    required: ["keys"],
+    properties: { keys: { type: "array", items: ref(JSON_WEB_KEY) } },
+  },
+  {
+    $id: GENERATOR_REQUEST,
+    type: "object",
+    required: ["alg"],
+    properties: {
+      alg: { type: "string", description: `One of ${GENERATABLE_ALGORITHMS.join(", ")}` },
+      kid: optionalString("Key id; omitted or empty: a random UUID v4"),
+      use: optionalString('"sig" or "enc"; omitted or empty: "sig"'),
+    },
+  },
+  {
+    $id: ERROR_ENVELOPE,
+    type: "object",
+    description: "Hydra's error envelope",
+    required: ["error", "error_description"],
+    properties: { error: { type: "string" }, error_description: { type: "string" } },
+  },
+] as const;
+
+const setParam = { type: "string", description: "The set (1 to 255 characters)" };
+const kidParam = { type: "string", description: "The key id (1 to 255 characters)" };
+const SET_PARAMS = { type: "object", required: ["set"], properties: { set: setParam } };
+const KEY_PARAMS = { type: "object", required: ["set", "kid"], properties: { set: setParam, kid: kidParam } };
+
+const errors = {
+  "4xx": { description: "The request was refused", ...ref(ERROR_ENVELOPE) },
+  "5xx": { description: "The server failed", ...ref(ERROR_ENVELOPE) },
+};
+const noContent = { 204: { type: "null", description: "Done, or there was nothing to delete" } };
+
+/** Route schemas by operation id; `tags` groups them in the document. */
+export const routeSchemas = {
+  createJsonWebKeySet: {
+    operationId: "createJsonWebKeySet",
+    summary: "Generate a new key into a set, creating the set if needed",
+    tags: ["keys"],
+    params: SET_PARAMS,
+    body: ref(GENERATOR_REQUEST),
+    response: {
+      201: {
+        description: "The set of just the new key, with its private members",
+        headers: { Location: { type: "string", description: "/keys/{set}" } },
+        ...ref(JSON_WEB_KEY_SET),
+      },
+      ...errors,
+    },
+  },
+  getJsonWebKeySet: {
+    operationId: "getJsonWebKeySet",
+    summary: "Every key of a set, newest first",
+    tags: ["keys"],
+    params: SET_PARAMS,
+    response: { 200: { description: "The set", ...ref(JSON_WEB_KEY_SET) }, ...errors },
+  },
+  updateJsonWebKeySet: {
+    operationId: "updateJsonWebKeySet",
+    summary: "Replace every key of a set, atomically",
+    tags: ["keys"],
+    params: SET_PARAMS,
+    body: ref(JSON_WEB_KEY_SET),
+    response: { 200: { description: "The stored set", ...ref(JSON_WEB_KEY_SET) }, ...errors },
+  },
+  deleteJsonWebKeySet: {
+    operationId: "deleteJsonWebKeySet",
+    summary: "Delete a set (idempotent)",
+    tags: ["keys"],
+    params: SET_PARAMS,
+    response: { ...noContent, ...errors },
+  },
+  getJsonWebKey: {
+    operationId: "getJsonWebKey",
+    summary: "One key, as a set of one",
+    tags: ["keys"],
+    params: KEY_PARAMS,
+    response: { 200: { description: "A set holding the key", ...ref(JSON_WEB_KEY_SET) }, ...errors },
+  },
+  updateJsonWebKey: {
+    operationId: "updateJsonWebKey",
+    summary: "Store a caller-supplied key under kid (upsert); a different body kid is refused",
+    tags: ["keys"],
+    params: KEY_PARAMS,
+    body: ref(JSON_WEB_KEY),
+    response: { 200: { description: "The stored key", ...ref(JSON_WEB_KEY) }, ...errors },
+  },
+  deleteJsonWebKey: {
+    operationId: "deleteJsonWebKey",
+    summary: "Delete a key (idempotent)",
+    tags: ["keys"],
+    params: KEY_PARAMS,
+    response: { ...noContent, ...errors },
+  },
+} as const;
+
+export type OperationId = keyof typeof routeSchemas;
+export const OPERATION_IDS = Object.keys(routeSchemas) as OperationId[];
