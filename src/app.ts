@@ -5,15 +5,22 @@
  */
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { Authenticator, isLoopbackHost, type AccessMode } from "./auth/authenticator.js";
 import type { Config } from "./config.js";
 import type { GenerateOptions } from "./domain/generate.js";
 import { JsonWebKeyService } from "./domain/service.js";
 import { createSchema } from "./graphql/schema.js";
+import { PublicJwks } from "./http/jwks.js";
+import { GatewayMetrics } from "./http/metrics.js";
 import { buildServer } from "./http/server.js";
-import { REDACT_PATHS } from "./logging.js";
+import { describeError, REDACT_PATHS, type Logger } from "./logging.js";
 import { openDatabase, type Database } from "./persistence/database.js";
+import { logKeyStoreReport, openKeyStore } from "./persistence/key-store.js";
+import { KeyringError } from "./persistence/keyring.js";
 import { migrate, providerOf } from "./persistence/migrate.js";
+import { PrismaAuditLog } from "./persistence/prisma-audit-log.js";
 import { PrismaJsonWebKeyRepository } from "./persistence/prisma-repository.js";
+import { PrismaTokenStore } from "./persistence/prisma-token-store.js";
 
 export interface App {
   server: FastifyInstance;
@@ -28,6 +35,8 @@ export interface AppOverrides {
   generate?: GenerateOptions;
   /** A pino logger configuration, or `false`; defaults to the configured level. */
   logger?: FastifyServerOptions["logger"];
+  /** How often open mode asks whether a token exists (auth/authenticator.ts); tests shorten it. */
+  openModeRecheckMs?: number;
 }
 
 /** Schemas and migrations, found next to the code (src/ or dist/) rather than from the working directory. */
@@ -42,14 +51,52 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await prepareSchema(config);
   const database = await openDatabase(config.databaseUrl);
   try {
-    const repository = new PrismaJsonWebKeyRepository(database);
-    const service = new JsonWebKeyService({ repository, generate: overrides.generate });
+    // Before anything can serve: the secrets must open this database, and no key stays in plaintext.
+    const keyStore = await openKeyStore(config, database);
+    const repository = new PrismaJsonWebKeyRepository(database, keyStore.sealer, {
+      onIntegrityFailure: (error) => server.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a stored key failed its integrity check"),
+    });
+    const jwks = new PublicJwks({ sets: config.jwksBroadcastSets, load: (set) => repository.getKeySet(set) });
+    const metrics = new GatewayMetrics();
+    // Access control (docs/access-control.md): tokens, or open mode where it is allowed.
+    const openAccessAllowed = config.allowOpenAccess || isLoopbackHost(config.host);
+    const authenticator = new Authenticator({
+      store: new PrismaTokenStore(database),
+      openAccessAllowed,
+      recheckMs: overrides.openModeRecheckMs,
+      onOpenModeEnded: () => server.log.warn("an API token is active now: open mode has ended, every admin request needs a token"),
+      onRejected: (reason, tokenId) => server.log.info({ reason, tokenId }, "refused API credentials"),
+    });
+    const accessMode = await authenticator.mode();
+    if (accessMode === "closed") {
+      throw new StartupError(
+        `HOST=${config.host} is not a loopback address and no API token is active, so anyone who can reach the gateway could read and change every key. ` +
+          "Create a token first (npm run token -- create --name <name> --scopes keys:read,keys:write), or set ALLOW_OPEN_ACCESS=true to serve without authentication on purpose.",
+      );
+    }
+    const service = new JsonWebKeyService({
+      repository,
+      audit: new PrismaAuditLog(database),
+      onAuditFailure: (error) => server.log.error({ err: describeError(error) }, "an audit record of a refused or failed operation could not be written"),
+      generate: overrides.generate,
+      onKeySetChanged: (set) => jwks.invalidate(set),
+      onKeyGenerated: (alg, seconds) => metrics.observeKeyGenerated(alg, seconds),
+    });
     const server = await buildServer({
-      schema: await createSchema(service),
+      schema: await createSchema(service, jwks),
+      service,
+      jwks,
+      metrics,
       ready: () => repository.ping(),
+      authenticate: (authorization) => authenticator.authenticate(authorization),
       production: config.production,
+      introspection: config.graphqlIntrospection,
+      explorer: config.graphqlExplorer,
+      corsOrigins: config.corsOrigins,
       logger: overrides.logger ?? { level: config.logLevel, redact: REDACT_PATHS },
     });
+    logKeyStoreReport(server.log, keyStore.report);
+    logAccessMode(server.log, accessMode, config);
     return {
       server,
       service,
@@ -61,8 +108,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     };
   } catch (error) {
     await database.close();
-    throw error;
+    throw error instanceof KeyringError ? new StartupError(error.message) : error;
   }
+}
+
+/** Open mode is said loudly at every start: it serves every key to anyone who reaches HOST. */
+function logAccessMode(log: Logger, mode: AccessMode, config: Config): void {
+  if (mode === "tokens") {
+    log.info("access control: every admin request needs an API token");
+    return;
+  }
+  log.warn(
+    { host: config.host, allowOpenAccess: config.allowOpenAccess },
+    "OPEN ACCESS: no API token is active, so every request is served with every scope and no authentication (development mode). " +
+      (config.allowOpenAccess && !isLoopbackHost(config.host) ? `ALLOW_OPEN_ACCESS=true lets this run on ${config.host}, which is not a loopback address. ` : "") +
+      "Create a token to end it, no restart needed: npm run token -- create --name <name> --scopes keys:read,keys:write",
+  );
 }
 
 /** Applies migrations when configured to, and otherwise refuses to serve a database that is behind. */

@@ -2,6 +2,7 @@
  * Configuration, read from the environment in one place. `loadConfig` validates every variable
  * and returns a frozen object, or throws a ConfigError naming the variable at fault.
  */
+import { MIN_SECRET_LENGTH } from "./persistence/keyring.js";
 
 export interface Config {
   readonly production: boolean;
@@ -11,12 +12,37 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Apply pending migrations at start. Default: on for SQLite, off for Postgres. */
   readonly migrateOnStart: boolean;
+  /** Sets whose public keys `/.well-known/jwks.json` publishes, in this order, without repeats. */
+  readonly jwksBroadcastSets: readonly string[];
+  /**
+   * SECRETS_SYSTEM: the secrets that seal stored keys, as in Hydra the first seals and all open
+   * (docs/encryption.md). Undefined only on SQLite outside production, where a generated secret
+   * file next to the database stands in (src/persistence/dev-secret.ts).
+   */
+  readonly secretsSystem: readonly string[] | undefined;
+  /**
+   * ALLOW_OPEN_ACCESS: serve without tokens (open mode) even when HOST is not a loopback address.
+   * Default false: without an active API token the gateway then refuses to start (docs/access-control.md).
+   */
+  readonly allowOpenAccess: boolean;
+  /** GRAPHQL_INTROSPECTION: answer `__schema`/`__type` queries. Default: on outside production, off in it. */
+  readonly graphqlIntrospection: boolean;
+  /** GRAPHQL_EXPLORER: show GraphiQL at GET /graphql in a browser. Default: on outside production, off in it. */
+  readonly graphqlExplorer: boolean;
+  /**
+   * CORS_ORIGINS: the browser origins (`scheme://host[:port]`, matched exactly) allowed to call the
+   * API cross-origin, e.g. `https://studio.apollographql.com`. Default: none (docs/hardening.md).
+   */
+  readonly corsOrigins: readonly string[];
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_DATABASE_URL = "file:./data/jwk-gateway.db";
+
+/** Hydra's default broadcast order: `webfinger.jwks.broadcast_keys` then the access-token set. */
+export const DEFAULT_JWKS_BROADCAST_SETS = ["hydra.openid.id-token", "hydra.jwt.access-token"] as const;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -44,6 +70,12 @@ export function loadConfig(env: Env): Config {
     databaseUrl,
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     migrateOnStart: boolean(env, "MIGRATE_ON_START", sqlite),
+    jwksBroadcastSets: setList(env, "JWKS_BROADCAST_SETS", DEFAULT_JWKS_BROADCAST_SETS),
+    secretsSystem: secretList(env, "SECRETS_SYSTEM", production ? "NODE_ENV=production" : sqlite ? undefined : "DATABASE_URL is PostgreSQL"),
+    allowOpenAccess: boolean(env, "ALLOW_OPEN_ACCESS", false),
+    graphqlIntrospection: boolean(env, "GRAPHQL_INTROSPECTION", !production),
+    graphqlExplorer: boolean(env, "GRAPHQL_EXPLORER", !production),
+    corsOrigins: originList(env, "CORS_ORIGINS"),
   });
 }
 
@@ -77,4 +109,59 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(", ")}, got ${JSON.stringify(raw)}`);
   }
   return raw as T;
+}
+
+/** A comma-separated list of set names, trimmed, empty entries dropped, repeats dropped (first wins). */
+function setList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return Object.freeze([...fallback]);
+  const sets = [...new Set(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  if (sets.length === 0) throw new ConfigError(name, `must list at least one set name, got ${JSON.stringify(raw)}`);
+  const bad = sets.find((set) => set.length > 255 || /[\u0000-\u001f\u007f]/.test(set));
+  if (bad !== undefined) throw new ConfigError(name, `set names must be 1 to 255 characters without control characters, got ${JSON.stringify(bad.slice(0, 64))}`);
+  return Object.freeze(sets);
+}
+
+/**
+ * Comma-separated secrets, each trimmed, empty entries and repeats dropped (first wins). Required
+ * when `requiredBecause` says why. Messages count and measure secrets, never quote them.
+ */
+function secretList(env: Env, name: string, requiredBecause: string | undefined): readonly string[] | undefined {
+  const raw = nonEmpty(env[name]);
+  const secrets = [...new Set((raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  if (raw !== undefined && secrets.length === 0) throw new ConfigError(name, "lists no secret, only commas");
+  if (secrets.length === 0) {
+    if (requiredBecause === undefined) return undefined;
+    throw new ConfigError(
+      name,
+      `must be set when ${requiredBecause}: one or more secrets of at least ${MIN_SECRET_LENGTH} characters, comma-separated, the first one seals (e.g. the output of \`openssl rand -base64 32\`)`,
+    );
+  }
+  secrets.forEach((secret, index) => {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(name, `secret #${index + 1} is ${secret.length} characters long; each secret needs at least ${MIN_SECRET_LENGTH}`);
+    }
+  });
+  return Object.freeze(secrets);
+}
+
+/**
+ * Comma-separated browser origins, each exactly as a browser sends it in `Origin` (scheme, host,
+ * port if not the default; no path, no trailing slash, no wildcard), repeats dropped. Default none.
+ */
+function originList(env: Env, name: string): readonly string[] {
+  const raw = nonEmpty(env[name]);
+  const origins = [...new Set((raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(name, `each entry must be an origin such as https://admin.example.com (no path, wildcard or trailing slash), got ${JSON.stringify(origin.slice(0, 100))}`);
+    }
+  }
+  return Object.freeze(origins);
 }

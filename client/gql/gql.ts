@@ -14,9 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query AuditEvents($limit: Int, $before: Int) {\n  auditEvents(limit: $limit, before: $before) {\n    seq\n    at\n    actor\n    transport\n    operation\n    set\n    kid\n    outcome\n    requestId\n  }\n}": typeof types.AuditEventsDocument,
     "mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.CreateJsonWebKeySetDocument,
     "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": typeof types.DeleteJsonWebKeyDocument,
     "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": typeof types.DeleteJsonWebKeySetDocument,
+    "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}": typeof types.DiscoverJsonWebKeysDocument,
     "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": typeof types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeySetDocument,
@@ -24,9 +26,11 @@ type Documents = {
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.UpdateJsonWebKeySetDocument,
 };
 const documents: Documents = {
+    "query AuditEvents($limit: Int, $before: Int) {\n  auditEvents(limit: $limit, before: $before) {\n    seq\n    at\n    actor\n    transport\n    operation\n    set\n    kid\n    outcome\n    requestId\n  }\n}": types.AuditEventsDocument,
     "mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.CreateJsonWebKeySetDocument,
     "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": types.DeleteJsonWebKeyDocument,
     "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": types.DeleteJsonWebKeySetDocument,
+    "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}": types.DiscoverJsonWebKeysDocument,
     "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeySetDocument,
@@ -51,6 +55,10 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query AuditEvents($limit: Int, $before: Int) {\n  auditEvents(limit: $limit, before: $before) {\n    seq\n    at\n    actor\n    transport\n    operation\n    set\n    kid\n    outcome\n    requestId\n  }\n}"): (typeof documents)["query AuditEvents($limit: Int, $before: Int) {\n  auditEvents(limit: $limit, before: $before) {\n    seq\n    at\n    actor\n    transport\n    operation\n    set\n    kid\n    outcome\n    requestId\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["mutation CreateJsonWebKeySet($set: String!, $input: JsonWebKeySetGeneratorRequest!) {\n  createJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -60,6 +68,10 @@ export function graphql(source: "mutation DeleteJsonWebKey($set: String!, $kid: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}"): (typeof documents)["mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}"): (typeof documents)["query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -11,6 +11,9 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A stored key failed to open (tampered, swapped or sealed with an unknown secret): security.md A1.2. */
+  KEY_INTEGRITY: 500,
+  // After KEY_INTEGRITY: a status seen without its error (metrics' outcomeOfStatus) maps to the last code listed.
   INTERNAL_SERVER_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -70,10 +73,50 @@ export class UnsupportedAlgorithmError extends BadInputError {
   }
 }
 
+/**
+ * No credentials, or credentials that do not verify. One message whatever the reason (missing,
+ * malformed, unknown, expired, revoked), so the answer tells nothing about a token; the reason is logged.
+ */
+export class UnauthenticatedError extends JwkGatewayError {
+  override name = "UnauthenticatedError";
+  constructor() {
+    super("UNAUTHENTICATED", "A valid API token is required: send it as `Authorization: Bearer <token>`");
+  }
+}
+
+/** Valid credentials without the scope the operation or field needs. */
+export class ForbiddenError extends JwkGatewayError {
+  override name = "ForbiddenError";
+  constructor(readonly scope: string) {
+    super("FORBIDDEN", `This needs the scope ${scope}, which the token does not hold`, "INSUFFICIENT_SCOPE");
+  }
+}
+
 /** The store cannot be reached; callers may retry. */
 export class UnavailableError extends JwkGatewayError {
   override name = "UnavailableError";
   constructor(message = "The key store is unavailable, try again later") {
     super("SERVICE_UNAVAILABLE", message);
   }
+}
+
+/**
+ * A stored key failed its integrity check: its ciphertext was altered, truncated, moved from another
+ * row, or sealed with a secret this process does not hold. The message names the row asked for and
+ * nothing else (never the material, never which row the ciphertext came from); `detail` says what
+ * failed, for the log only.
+ */
+export class KeyIntegrityError extends JwkGatewayError {
+  override name = "KeyIntegrityError";
+  constructor(
+    readonly set: string,
+    readonly kid: string,
+    readonly detail: string,
+  ) {
+    super("KEY_INTEGRITY", `The stored key ${quoteName(kid)} in set ${quoteName(set)} failed its integrity check`);
+  }
+}
+
+function quoteName(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

@@ -59,6 +59,23 @@ export function toPublicJwk(key: Jwk): Jwk | undefined {
   return out as Jwk;
 }
 
+/** The public forms of `keys`, in order; symmetric keys are left out (Hydra's ExcludePrivateKeys, minus its 500 on oct). */
+export function toPublicJwks(keys: readonly Jwk[]): Jwk[] {
+  return keys.map(toPublicJwk).filter((key): key is Jwk => key !== undefined);
+}
+
+/**
+ * The key without its private members, by the same allowlist; unlike toPublicJwk an oct key is kept
+ * (as kty, kid, alg, use). What a caller without keys:read-private is handed back of a key.
+ */
+export function withoutPrivateMembers(key: Jwk): Jwk {
+  const out: Partial<Jwk> = {};
+  for (const member of PUBLIC_MEMBERS) {
+    if (key[member] !== undefined) (out as Record<string, unknown>)[member] = key[member];
+  }
+  return out as Jwk;
+}
+
 /** True when the key holds secret material (a private asymmetric key or a symmetric key). */
 export function hasPrivateMaterial(key: Jwk): boolean {
   return PRIVATE_MEMBERS.some((member) => key[member] !== undefined);

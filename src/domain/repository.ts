@@ -4,8 +4,10 @@
  * runs one contract suite against every implementation.
  *
  * Keys handed to the repository are already validated. Every method that writes more than one row
- * is atomic.
+ * is atomic. Every write takes an optional audit entry, inserted in the same transaction as the
+ * write: it is stored if and only if the write is (audit.ts).
  */
+import type { AuditEntry } from "./audit.js";
 import type { Jwk } from "./jwk.js";
 
 export interface JsonWebKeyRepository {
@@ -14,18 +16,18 @@ export interface JsonWebKeyRepository {
   /** One key, or `undefined`. */
   getKey(set: string, kid: string): Promise<Jwk | undefined>;
   /** Inserts a new key. Throws `ConflictError` when `(set, kid)` exists; nothing changes then. */
-  addKey(set: string, key: Jwk): Promise<void>;
+  addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void>;
   /** Inserts or replaces `(set, key.kid)`; the stored key becomes the newest of its set. */
-  upsertKey(set: string, key: Jwk): Promise<void>;
+  upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void>;
   /**
    * Replaces every key of the set with `keys`, atomically: concurrent replacements never leave a
    * union or a partial set. The last key of `keys` becomes the newest. An empty list deletes the set.
    */
-  replaceKeySet(set: string, keys: readonly Jwk[]): Promise<void>;
+  replaceKeySet(set: string, keys: readonly Jwk[], audit?: AuditEntry): Promise<void>;
   /** Returns whether a key was removed. */
-  deleteKey(set: string, kid: string): Promise<boolean>;
+  deleteKey(set: string, kid: string, audit?: AuditEntry): Promise<boolean>;
   /** Returns whether anything was removed. */
-  deleteKeySet(set: string): Promise<boolean>;
+  deleteKeySet(set: string, audit?: AuditEntry): Promise<boolean>;
   /** Resolves when the store answers; used by readiness checks. */
   ping(): Promise<void>;
 }

@@ -1,12 +1,24 @@
 /**
  * The seven operations of Hydra's JSON Web Key API, named after the seed's operation ids.
  * GraphQL (and REST) are thin adapters over this class; it knows nothing of either, nor of Prisma.
+ *
+ * Access control and audit (docs/access-control.md) happen here, so that every transport gets the
+ * same rules: each operation takes the Caller last, checks the scope auth/policy.ts names for it,
+ * and records what the audit trail must hold (audit.ts): every mutation, with its outcome, in the
+ * same transaction as the write when it succeeds; every read that hands out private members (no
+ * record, no keys); every refusal. Private members leave this class only for callers holding
+ * keys:read-private; the transports then decide how to show the rest (GraphQL refuses the selected
+ * private fields, REST answers the public projection).
  */
 import { randomUUID } from "node:crypto";
+import { INTERNAL_CALLER, type Caller } from "../auth/caller.js";
+import { authorize, canReadPrivateMembers, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
+import type { Scope } from "../auth/scopes.js";
 import { DEFAULT_KEY_USE } from "./algorithms.js";
-import { BadInputError, NotFoundError } from "./errors.js";
+import { AUDIT_OK, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditEvent, type AuditLog } from "./audit.js";
+import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
 import { generateJwk, type GenerateOptions } from "./generate.js";
-import type { Jwk, JwkInput, JwkSet } from "./jwk.js";
+import { withoutPrivateMembers, type Jwk, type JwkInput, type JwkSet } from "./jwk.js";
 import type { JsonWebKeyRepository } from "./repository.js";
 import { validateJwk, validateKeySet } from "./validate.js";
 
@@ -21,102 +33,257 @@ export interface CreateJsonWebKeySetRequest {
   use?: string | null;
 }
 
+/** What a read hands out; see ReadOptions. */
+export type MemberSelection = "as-allowed" | "private" | "public";
+
+export interface ReadOptions {
+  /**
+   * - `as-allowed` (default; REST, whose callers cannot choose members): the private members when
+   *   the caller holds keys:read-private, none otherwise.
+   * - `private` (GraphQL, when the query selects a private field): the same, but a caller without
+   *   keys:read-private is recorded as refused (FORBIDDEN); the transport refuses the fields.
+   * - `public` (GraphQL, when the query selects no private field): none, and nothing to record.
+   */
+  members?: MemberSelection;
+}
+
+export interface AuditEventsQuery {
+  /** 1 to MAX_AUDIT_LIMIT; default DEFAULT_AUDIT_LIMIT. */
+  limit?: number | null;
+  /** Only records older than this seq (the last seq of the previous page). */
+  before?: number | null;
+}
+
+/** What an audit record says an operation was about. */
+export interface AuditTarget {
+  operation: Operation;
+  set?: string;
+  kid?: string;
+}
+
 export interface JsonWebKeyServiceOptions {
   repository: JsonWebKeyRepository;
+  /** Where refusals, failures and private reads are recorded; successful writes go through the repository. Without it nothing is recorded (tests of other concerns); the composition root always gives one. */
+  audit?: AuditLog;
+  /** Told when a record of a refused or failed operation could not be written (the operation's own error still wins). */
+  onAuditFailure?: (error: unknown) => void;
   generate?: GenerateOptions;
   /** Called after every write that may have changed `set` (caches, the public JWKS). */
   onKeySetChanged?: (set: string) => void;
+  /** Called after each key generation with its algorithm and how long it took (metrics). */
+  onKeyGenerated?: (alg: string, seconds: number) => void;
 }
+
+const NO_AUDIT: AuditLog = { record: async () => {}, list: async () => [] };
 
 export class JsonWebKeyService {
   private readonly repository: JsonWebKeyRepository;
+  private readonly audit: AuditLog;
+  private readonly auditFailed: (error: unknown) => void;
   private readonly generateOptions: GenerateOptions;
   private readonly changed: (set: string) => void;
+  private readonly generated: (alg: string, seconds: number) => void;
 
   constructor(options: JsonWebKeyServiceOptions) {
     this.repository = options.repository;
+    this.audit = options.audit ?? NO_AUDIT;
+    this.auditFailed = options.onAuditFailure ?? (() => {});
     this.generateOptions = options.generate ?? {};
     this.changed = options.onKeySetChanged ?? (() => {});
+    this.generated = options.onKeyGenerated ?? (() => {});
   }
 
   /** Generates one key and adds it to the set, creating the set if needed. Returns a set of just that key. */
-  async createJsonWebKeySet(set: string, request: CreateJsonWebKeySetRequest): Promise<JwkSet> {
-    checkName("set", set);
-    const kid = request.kid || randomUUID();
-    checkName("kid", kid);
-    const use = request.use || DEFAULT_KEY_USE;
-    // Generation happens before any write (security.md R5.5); the generated key goes through the
-    // same validator as imported keys, so everything stored can be read back and PUT again.
-    const key = validateJwk(await generateJwk({ alg: request.alg, kid, use }, this.generateOptions));
-    await this.repository.addKey(set, key);
-    this.changed(set);
-    return { set, keys: [key] };
+  async createJsonWebKeySet(set: string, request: CreateJsonWebKeySetRequest, caller: Caller = INTERNAL_CALLER): Promise<JwkSet> {
+    const target: AuditTarget = { operation: "createJsonWebKeySet", set, kid: request.kid || undefined };
+    return this.mutation(caller, target, async (audit) => {
+      checkName("set", set);
+      const kid = (target.kid = request.kid || randomUUID());
+      checkName("kid", kid);
+      const use = request.use || DEFAULT_KEY_USE;
+      // Generation happens before any write (security.md R5.5); the generated key goes through the
+      // same validator as imported keys, so everything stored can be read back and PUT again.
+      const started = performance.now();
+      const generated = await generateJwk({ alg: request.alg, kid, use }, this.generateOptions);
+      this.generated(request.alg, (performance.now() - started) / 1000);
+      const key = validateJwk(generated);
+      await this.repository.addKey(set, key, audit());
+      this.changed(set);
+      return { set, keys: [this.reveal(caller, key)] };
+    });
   }
 
   /** Every key of the set, newest first. A missing or empty set is not found. */
-  async getJsonWebKeySet(set: string): Promise<JwkSet> {
-    checkName("set", set);
-    const keys = await this.repository.getKeySet(set);
-    if (keys.length === 0) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
+  async getJsonWebKeySet(set: string, caller: Caller = INTERNAL_CALLER, options: ReadOptions = {}): Promise<JwkSet> {
+    const keys = await this.read(caller, { operation: "getJsonWebKeySet", set }, options, async () => {
+      checkName("set", set);
+      const keys = await this.repository.getKeySet(set);
+      if (keys.length === 0) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
+      return keys;
+    });
     return { set, keys };
   }
 
   /** A set holding the one key `kid`. */
-  async getJsonWebKey(set: string, kid: string): Promise<JwkSet> {
-    checkName("set", set);
-    checkName("kid", kid);
-    const key = await this.repository.getKey(set, kid);
-    if (!key) throw new NotFoundError(`JSON Web Key ${quote(kid)} does not exist in set ${quote(set)}`);
-    return { set, keys: [key] };
+  async getJsonWebKey(set: string, kid: string, caller: Caller = INTERNAL_CALLER, options: ReadOptions = {}): Promise<JwkSet> {
+    const keys = await this.read(caller, { operation: "getJsonWebKey", set, kid }, options, async () => {
+      checkName("set", set);
+      checkName("kid", kid);
+      const key = await this.repository.getKey(set, kid);
+      if (!key) throw new NotFoundError(`JSON Web Key ${quote(kid)} does not exist in set ${quote(set)}`);
+      return [key];
+    });
+    return { set, keys };
   }
 
   /**
    * Stores a caller-supplied key under `kid`, replacing any key there (upsert). A body `kid` that
    * differs from `kid` is refused: Hydra silently stores under the body's kid, we refuse the ambiguity.
    */
-  async updateJsonWebKey(set: string, kid: string, input: JwkInput): Promise<Jwk> {
-    checkName("set", set);
-    checkName("kid", kid);
-    const bodyKid = input.kid;
-    if (bodyKid !== undefined && bodyKid !== null && bodyKid !== "" && bodyKid !== kid) {
-      throw new BadInputError(
-        `The key's kid ${typeof bodyKid === "string" ? quote(bodyKid) : "member"} differs from the kid argument ${quote(kid)}; leave it out or make them equal`,
-        "KID_MISMATCH",
-      );
-    }
-    const key = validateJwk({ ...input, kid });
-    await this.repository.upsertKey(set, key);
-    this.changed(set);
-    return key;
+  async updateJsonWebKey(set: string, kid: string, input: JwkInput, caller: Caller = INTERNAL_CALLER): Promise<Jwk> {
+    return this.mutation(caller, { operation: "updateJsonWebKey", set, kid }, async (audit) => {
+      checkName("set", set);
+      checkName("kid", kid);
+      const bodyKid = input.kid;
+      if (bodyKid !== undefined && bodyKid !== null && bodyKid !== "" && bodyKid !== kid) {
+        throw new BadInputError(
+          `The key's kid ${typeof bodyKid === "string" ? quote(bodyKid) : "member"} differs from the kid argument ${quote(kid)}; leave it out or make them equal`,
+          "KID_MISMATCH",
+        );
+      }
+      const key = validateJwk({ ...input, kid });
+      await this.repository.upsertKey(set, key, audit());
+      this.changed(set);
+      return this.reveal(caller, key);
+    });
   }
 
   /** Replaces the whole set atomically; every key is validated before anything is written. */
-  async updateJsonWebKeySet(set: string, input: { keys: readonly JwkInput[] }): Promise<JwkSet> {
-    checkName("set", set);
-    if (!Array.isArray(input.keys)) throw new BadInputError("The key set must have a \"keys\" array", "BAD_KEY_SET");
-    const keys = validateKeySet(input.keys);
-    for (const key of keys) checkName("kid", key.kid);
-    await this.repository.replaceKeySet(set, keys);
-    this.changed(set);
-    return { set, keys };
+  async updateJsonWebKeySet(set: string, input: { keys: readonly JwkInput[] }, caller: Caller = INTERNAL_CALLER): Promise<JwkSet> {
+    return this.mutation(caller, { operation: "updateJsonWebKeySet", set }, async (audit) => {
+      checkName("set", set);
+      if (!Array.isArray(input.keys)) throw new BadInputError("The key set must have a \"keys\" array", "BAD_KEY_SET");
+      const keys = validateKeySet(input.keys);
+      for (const key of keys) checkName("kid", key.kid);
+      await this.repository.replaceKeySet(set, keys, audit());
+      this.changed(set);
+      return { set, keys: keys.map((key) => this.reveal(caller, key)) };
+    });
   }
 
   /** Idempotent: true when a key was removed, false when nothing matched. */
-  async deleteJsonWebKey(set: string, kid: string): Promise<boolean> {
-    checkName("set", set);
-    checkName("kid", kid);
-    const removed = await this.repository.deleteKey(set, kid);
-    if (removed) this.changed(set);
-    return removed;
+  async deleteJsonWebKey(set: string, kid: string, caller: Caller = INTERNAL_CALLER): Promise<boolean> {
+    return this.mutation(caller, { operation: "deleteJsonWebKey", set, kid }, async (audit) => {
+      checkName("set", set);
+      checkName("kid", kid);
+      const removed = await this.repository.deleteKey(set, kid, audit());
+      if (removed) this.changed(set);
+      return removed;
+    });
   }
 
   /** Idempotent: true when keys were removed, false when nothing matched. */
-  async deleteJsonWebKeySet(set: string): Promise<boolean> {
-    checkName("set", set);
-    const removed = await this.repository.deleteKeySet(set);
-    if (removed) this.changed(set);
-    return removed;
+  async deleteJsonWebKeySet(set: string, caller: Caller = INTERNAL_CALLER): Promise<boolean> {
+    return this.mutation(caller, { operation: "deleteJsonWebKeySet", set }, async (audit) => {
+      checkName("set", set);
+      const removed = await this.repository.deleteKeySet(set, audit());
+      if (removed) this.changed(set);
+      return removed;
+    });
   }
+
+  /** The audit trail, newest first (needs audit:read). */
+  async auditEvents(query: AuditEventsQuery = {}, caller: Caller = INTERNAL_CALLER): Promise<AuditEvent[]> {
+    await this.authorize(caller, OPERATION_SCOPES.auditEvents, { operation: "auditEvents" });
+    const limit = query.limit ?? DEFAULT_AUDIT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) {
+      throw new BadInputError(`limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}`, "BAD_LIMIT");
+    }
+    const before = query.before ?? undefined;
+    if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new BadInputError("before must be a positive integer, the seq of a record", "BAD_CURSOR");
+    return this.audit.list({ limit, before });
+  }
+
+  /**
+   * Throws UNAUTHENTICATED or FORBIDDEN unless the caller holds `scope`, and records the refusal.
+   * Every operation calls it first; the GraphQL schema calls it from `@Authorized` on root fields,
+   * which refuse before the resolver (and so this class) runs.
+   */
+  async authorize(caller: Caller, scope: Scope, target: AuditTarget): Promise<void> {
+    try {
+      authorize(caller, scope);
+    } catch (error) {
+      if (error instanceof JwkGatewayError && (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN")) {
+        await this.recordQuietly(this.entry(caller, target, error.code));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A write: authorised first; `work` hands `audit()`'s entry to the repository, which inserts it in
+   * the write's transaction; a failure is recorded on its own, with its code.
+   */
+  private async mutation<T>(caller: Caller, target: AuditTarget, work: (audit: () => AuditEntry) => Promise<T>): Promise<T> {
+    await this.authorize(caller, OPERATION_SCOPES[target.operation], target);
+    try {
+      return await work(() => this.entry(caller, target, AUDIT_OK));
+    } catch (error) {
+      await this.recordQuietly(this.entry(caller, target, outcomeOf(error)));
+      throw error;
+    }
+  }
+
+  /** A read: authorised first; private members only for callers allowed them, recorded before they are returned. */
+  private async read(caller: Caller, target: AuditTarget, options: ReadOptions, load: () => Promise<Jwk[]>): Promise<Jwk[]> {
+    await this.authorize(caller, OPERATION_SCOPES[target.operation], target);
+    const members = options.members ?? "as-allowed";
+    const allowed = canReadPrivateMembers(caller);
+    if (members === "private" && !allowed) await this.recordQuietly(this.entry(caller, target, "FORBIDDEN"));
+    if (members === "public" || !allowed) return (await load()).map(withoutPrivateMembers);
+    let keys: Jwk[];
+    try {
+      keys = await load();
+    } catch (error) {
+      await this.recordQuietly(this.entry(caller, target, outcomeOf(error)));
+      throw error;
+    }
+    // Fail closed (security.md R3.5): private members are not handed out unless their record is stored.
+    await this.audit.record(this.entry(caller, target, AUDIT_OK));
+    return keys;
+  }
+
+  /** The key as this caller may see it. */
+  private reveal(caller: Caller, key: Jwk): Jwk {
+    return canReadPrivateMembers(caller) ? key : withoutPrivateMembers(key);
+  }
+
+  private entry(caller: Caller, target: AuditTarget, outcome: string): AuditEntry {
+    return {
+      at: new Date(),
+      actor: caller.actor,
+      transport: caller.transport,
+      operation: target.operation,
+      set: typeof target.set === "string" ? target.set : undefined,
+      kid: typeof target.kid === "string" && target.kid !== "" ? target.kid : undefined,
+      outcome,
+      requestId: caller.requestId,
+    };
+  }
+
+  /** For records of refused and failed operations: the operation's own error is what the caller must see. */
+  private async recordQuietly(entry: AuditEntry): Promise<void> {
+    try {
+      await this.audit.record(entry);
+    } catch (error) {
+      this.auditFailed(error);
+    }
+  }
+}
+
+/** An audit outcome: the error's code, or INTERNAL_SERVER_ERROR for anything unexpected. */
+function outcomeOf(error: unknown): string {
+  return error instanceof JwkGatewayError ? error.code : "INTERNAL_SERVER_ERROR";
 }
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;

@@ -1,54 +1,97 @@
-/** The seven seed operations as GraphQL fields. Each one parses, calls the service, replies. */
-import { Arg, Mutation, Query, Resolver } from "type-graphql";
-import type { JwkInput } from "../domain/jwk.js";
+/**
+ * The seven seed operations as GraphQL fields. Each one parses, calls the service with the caller,
+ * replies. `@Authorized` names the scope of auth/policy.ts (checked before the resolver runs).
+ */
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { OPERATION_SCOPES } from "../auth/policy.js";
+import { toPublicJwks, type Jwk, type JwkInput, type JwkSet } from "../domain/jwk.js";
 import type { JsonWebKeyService } from "../domain/service.js";
+import { requestedMembers, type GraphQLContext } from "./auth.js";
 import { JsonWebKeyInput, JsonWebKeySetGeneratorRequestInput, JsonWebKeySetInput } from "./inputs.js";
 import { JsonWebKeySetType, JsonWebKeyType } from "./types.js";
 
+/** The published public keys (the cache behind /.well-known/jwks.json). */
+export interface PublicKeySource {
+  current(): Promise<{ readonly keys: readonly Jwk[] }>;
+}
+
+/** The `set` of the set discoverJsonWebKeys returns: the keys come from every broadcast set. */
+export const DISCOVERED_SET = "jwks";
+
 @Resolver(() => JsonWebKeySetType)
 export class JsonWebKeyResolver {
-  constructor(private readonly service: JsonWebKeyService) {}
+  constructor(
+    private readonly service: JsonWebKeyService,
+    private readonly jwks?: PublicKeySource,
+  ) {}
 
-  @Query(() => JsonWebKeySetType, { description: "All keys of a set, newest first (seed: GET /keys/{set})" })
-  getJsonWebKeySet(@Arg("set", () => String) set: string) {
-    return this.service.getJsonWebKeySet(set);
+  @Authorized(OPERATION_SCOPES.getJsonWebKeySet)
+  @Query(() => JsonWebKeySetType, { description: "All keys of a set, newest first (seed: GET /keys/{set}). Needs keys:read" })
+  getJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.getJsonWebKeySet(set, caller, { members: requestedMembers(info) });
   }
 
-  @Query(() => JsonWebKeySetType, { description: "A set holding the one key with this kid (seed: GET /keys/{set}/{kid})" })
-  getJsonWebKey(@Arg("set", () => String) set: string, @Arg("kid", () => String) kid: string) {
-    return this.service.getJsonWebKey(set, kid);
+  @Authorized(OPERATION_SCOPES.getJsonWebKey)
+  @Query(() => JsonWebKeySetType, { description: "A set holding the one key with this kid (seed: GET /keys/{set}/{kid}). Needs keys:read" })
+  getJsonWebKey(@Arg("set", () => String) set: string, @Arg("kid", () => String) kid: string, @Ctx() { caller }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.getJsonWebKey(set, kid, caller, { members: requestedMembers(info) });
   }
 
-  @Mutation(() => JsonWebKeySetType, { description: "Generates one key and adds it to the set (seed: POST /keys/{set})" })
+  @Query(() => JsonWebKeySetType, {
+    description: `The public keys of the broadcast sets, as served at /.well-known/jwks.json (Hydra: discoverJsonWebKeys); set is "${DISCOVERED_SET}". Needs no token`,
+  })
+  async discoverJsonWebKeys(): Promise<JwkSet> {
+    if (!this.jwks) throw new TypeError("createSchema() was called without the public JWKS");
+    return { set: DISCOVERED_SET, keys: [...(await this.jwks.current()).keys] };
+  }
+
+  @FieldResolver(() => [JsonWebKeyType], { description: "The public forms of the set's asymmetric keys, never a private member; oct keys are left out" })
+  publicKeys(@Root() set: JwkSet): Jwk[] {
+    return toPublicJwks(set.keys);
+  }
+
+  @Authorized(OPERATION_SCOPES.createJsonWebKeySet)
+  @Mutation(() => JsonWebKeySetType, { description: "Generates one key and adds it to the set (seed: POST /keys/{set}). Needs keys:write" })
   createJsonWebKeySet(
     @Arg("set", () => String) set: string,
     @Arg("input", () => JsonWebKeySetGeneratorRequestInput) input: JsonWebKeySetGeneratorRequestInput,
+    @Ctx() { caller }: GraphQLContext,
   ) {
-    return this.service.createJsonWebKeySet(set, input);
+    return this.service.createJsonWebKeySet(set, input, caller);
   }
 
-  @Mutation(() => JsonWebKeyType, { description: "Stores a caller-supplied key under kid, replacing any key there (seed: PUT /keys/{set}/{kid})" })
+  @Authorized(OPERATION_SCOPES.updateJsonWebKey)
+  @Mutation(() => JsonWebKeyType, { description: "Stores a caller-supplied key under kid, replacing any key there (seed: PUT /keys/{set}/{kid}). Needs keys:write" })
   updateJsonWebKey(
     @Arg("set", () => String) set: string,
     @Arg("kid", () => String) kid: string,
     @Arg("input", () => JsonWebKeyInput) input: JsonWebKeyInput,
+    @Ctx() { caller }: GraphQLContext,
   ) {
-    return this.service.updateJsonWebKey(set, kid, members(input));
+    return this.service.updateJsonWebKey(set, kid, members(input), caller);
   }
 
-  @Mutation(() => JsonWebKeySetType, { description: "Replaces the whole set atomically (seed: PUT /keys/{set})" })
-  updateJsonWebKeySet(@Arg("set", () => String) set: string, @Arg("input", () => JsonWebKeySetInput) input: JsonWebKeySetInput) {
-    return this.service.updateJsonWebKeySet(set, { keys: input.keys.map(members) });
+  @Authorized(OPERATION_SCOPES.updateJsonWebKeySet)
+  @Mutation(() => JsonWebKeySetType, { description: "Replaces the whole set atomically (seed: PUT /keys/{set}). Needs keys:write" })
+  updateJsonWebKeySet(
+    @Arg("set", () => String) set: string,
+    @Arg("input", () => JsonWebKeySetInput) input: JsonWebKeySetInput,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
+    return this.service.updateJsonWebKeySet(set, { keys: input.keys.map(members) }, caller);
   }
 
-  @Mutation(() => Boolean, { description: "Deletes one key; true when something was removed (seed: DELETE /keys/{set}/{kid})" })
-  deleteJsonWebKey(@Arg("set", () => String) set: string, @Arg("kid", () => String) kid: string) {
-    return this.service.deleteJsonWebKey(set, kid);
+  @Authorized(OPERATION_SCOPES.deleteJsonWebKey)
+  @Mutation(() => Boolean, { description: "Deletes one key; true when something was removed (seed: DELETE /keys/{set}/{kid}). Needs keys:write" })
+  deleteJsonWebKey(@Arg("set", () => String) set: string, @Arg("kid", () => String) kid: string, @Ctx() { caller }: GraphQLContext) {
+    return this.service.deleteJsonWebKey(set, kid, caller);
   }
 
-  @Mutation(() => Boolean, { description: "Deletes a whole set; true when something was removed (seed: DELETE /keys/{set})" })
-  deleteJsonWebKeySet(@Arg("set", () => String) set: string) {
-    return this.service.deleteJsonWebKeySet(set);
+  @Authorized(OPERATION_SCOPES.deleteJsonWebKeySet)
+  @Mutation(() => Boolean, { description: "Deletes a whole set; true when something was removed (seed: DELETE /keys/{set}). Needs keys:write" })
+  deleteJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller }: GraphQLContext) {
+    return this.service.deleteJsonWebKeySet(set, caller);
   }
 }
 

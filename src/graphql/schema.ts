@@ -3,18 +3,31 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import type { JsonWebKeyService } from "../domain/service.js";
-import { JsonWebKeyResolver } from "./resolver.js";
+import { AuditResolver } from "./audit.js";
+import { createAuthChecker } from "./auth.js";
+import { JsonWebKeyResolver, type PublicKeySource } from "./resolver.js";
 
-export function createSchema(service?: JsonWebKeyService): Promise<GraphQLSchema> {
-  const resolver = service ? new JsonWebKeyResolver(service) : undefined;
+export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKeySource): Promise<GraphQLSchema> {
+  const resolvers = new Map<unknown, object>(
+    service
+      ? [
+          [JsonWebKeyResolver, new JsonWebKeyResolver(service, publicKeys)],
+          [AuditResolver, new AuditResolver(service)],
+        ]
+      : [],
+  );
   return buildSchema({
-    resolvers: [JsonWebKeyResolver],
+    resolvers: [JsonWebKeyResolver, AuditResolver],
     container: {
-      get: () => {
+      get: (resolverClass: unknown) => {
+        const resolver = resolvers.get(resolverClass);
         if (!resolver) throw new TypeError("createSchema() was called without a service; this schema can only be printed");
         return resolver;
       },
     },
+    // @Authorized fields (root operations and private members) are checked by auth.ts; a denied check throws.
+    authChecker: createAuthChecker(service),
+    authMode: "error",
     validate: false,
   });
 }

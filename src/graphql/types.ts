@@ -1,5 +1,9 @@
-/** GraphQL object types: JSON Web Keys as CONTRACT.md names them. */
-import { Field, ObjectType } from "type-graphql";
+/**
+ * GraphQL object types: JSON Web Keys as CONTRACT.md names them. The private members carry
+ * `@Authorized(keys:read-private)`: checked per field, wherever and however a key is selected.
+ */
+import { Authorized, Field, ObjectType } from "type-graphql";
+import { PRIVATE_MEMBERS_SCOPE } from "../auth/scopes.js";
 import type { Jwk, JwkSet } from "../domain/jwk.js";
 
 @ObjectType("JsonWebKey", { description: "A JSON Web Key (RFC 7517). Binary members are base64url without padding." })
@@ -34,25 +38,32 @@ export class JsonWebKeyType implements Jwk {
   @Field(() => [String], { nullable: true, description: "X.509 certificate chain, standard base64 DER, leaf first" })
   x5c?: string[];
 
-  @Field(() => String, { nullable: true, description: "Private: EC/OKP private key or RSA private exponent" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): EC/OKP private key or RSA private exponent" })
   d?: string;
 
-  @Field(() => String, { nullable: true, description: "Private: RSA first prime factor" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA first prime factor" })
   p?: string;
 
-  @Field(() => String, { nullable: true, description: "Private: RSA second prime factor" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA second prime factor" })
   q?: string;
 
-  @Field(() => String, { nullable: true, description: "Private: RSA first factor CRT exponent" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA first factor CRT exponent" })
   dp?: string;
 
-  @Field(() => String, { nullable: true, description: "Private: RSA second factor CRT exponent" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA second factor CRT exponent" })
   dq?: string;
 
-  @Field(() => String, { nullable: true, description: "Private: RSA first CRT coefficient" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA first CRT coefficient" })
   qi?: string;
 
-  @Field(() => String, { nullable: true, description: "Private: symmetric key value" })
+  @Authorized(PRIVATE_MEMBERS_SCOPE)
+  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): symmetric key value" })
   k?: string;
 }
 

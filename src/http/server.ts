@@ -8,32 +8,80 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastif
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import { httpStatusOf } from "../domain/errors.js";
+import { MAX_NAME_LENGTH, type JsonWebKeyService } from "../domain/service.js";
+import type { GraphQLContext } from "../graphql/auth.js";
 import { createFormatError } from "../graphql/errors.js";
+import { documentLimits } from "../graphql/hardening.js";
+import { metricsPlugin } from "../graphql/metrics-plugin.js";
+import { restApi } from "../rest/api.js";
+import { authenticateRequest, type Authenticate } from "./auth.js";
+import { registerCors } from "./cors.js";
 import { explorerPage } from "./explorer.js";
+import { registerJwksRoute, type PublicJwks } from "./jwks.js";
+import { registerMetrics, type GatewayMetrics } from "./metrics.js";
 
 /** Largest request body accepted, checked from Content-Length and while reading, before any parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * Longest a client may take to send one request, headers and body (slow-client protection), checked
+ * every second. It does not bound the time to answer, so a queued RSA-4096 generation is not cut off.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
 export interface ServerOptions {
   schema: GraphQLSchema;
+  /** Serves the REST routes; GraphQL reaches the same service through `schema`. */
+  service: JsonWebKeyService;
   /** Resolves when the store answers; rejects otherwise. */
   ready: () => Promise<void>;
   production: boolean;
   logger: FastifyServerOptions["logger"];
+  /** Serves GET /.well-known/jwks.json from this cache. */
+  jwks?: PublicJwks;
+  /** Serves GET /metrics and counts both transports' operations. */
+  metrics?: GatewayMetrics;
+  /** Who is calling, from the Authorization header; both transports use it (docs/access-control.md). */
+  authenticate: Authenticate;
+  /** GraphQL introspection and the GraphiQL explorer (GRAPHQL_INTROSPECTION, GRAPHQL_EXPLORER). */
+  introspection: boolean;
+  explorer: boolean;
+  /** Browser origins allowed to call cross-origin (CORS_ORIGINS; docs/hardening.md). */
+  corsOrigins: readonly string[];
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger, bodyLimit: MAX_BODY_BYTES, disableRequestLogging: false });
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    // REST: Hydra trims a trailing slash; a set or kid of MAX_NAME_LENGTH characters must reach
+    // the service (the router's default cap is 100) even when percent-encoded.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 3 * MAX_NAME_LENGTH },
+  });
+  // First, so its onResponse hook reaches the routes of every plugin registered below.
+  if (options.metrics) registerMetrics(app, options.metrics);
+  await registerCors(app, options.corsOrigins);
 
-  const apollo = new ApolloServer({
+  const limits = documentLimits({ production: options.production });
+  const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     formatError: createFormatError(app.log),
+    // Every security flag explicit, whatever NODE_ENV says (security.md R4.1; docs/hardening.md).
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     plugins: [
       fastifyApolloDrainPlugin(app),
-      options.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : { serverWillStart: async () => ({ renderLandingPage: async () => ({ html: explorerPage() }) }) },
+      options.explorer
+        ? { serverWillStart: async () => ({ renderLandingPage: async () => ({ html: explorerPage(options.introspection ? options.schema : undefined) }) }) }
+        : ApolloServerPluginLandingPageDisabled(),
+      ...limits.plugins,
+      ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
     ],
   });
   await apollo.start();
@@ -48,8 +96,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
   });
 
-  await app.register(fastifyApollo(apollo));
+  await app.register(fastifyApollo(apollo), { context: async (request) => ({ caller: await authenticateRequest(options.authenticate, request, "graphql") }) });
+  // Its own encapsulated plugin, so its Hydra error envelope replaces the handler above.
+  await app.register(restApi, { service: options.service, authenticate: options.authenticate });
 
+  if (options.jwks) registerJwksRoute(app, options.jwks);
   app.get("/health/alive", async () => ({ status: "ok" }));
   app.get("/health/ready", async (_request, reply) => {
     try {

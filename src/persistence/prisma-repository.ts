@@ -17,13 +17,22 @@
  *   (busy_timeout=5000).
  *
  * Errors: a unique violation (P2002 on both providers) becomes ConflictError; an unreachable or
- * refusing database becomes UnavailableError (with the original as `cause`); anything else is
- * passed on unchanged.
+ * refusing database becomes UnavailableError (with the original as `cause`); a row that fails to
+ * open becomes KeyIntegrityError (reported to `onIntegrityFailure` first); anything else is passed
+ * on unchanged.
+ *
+ * Key material is sealed by the KeySealer on every write and opened on every read (codec.ts).
+ *
+ * Audit: every write method takes an optional AuditEntry and inserts it in the write's own batch
+ * transaction (prisma-audit-log.ts), so the record exists if and only if the write committed.
  */
-import { ConflictError, UnavailableError } from "../domain/errors.js";
+import { ConflictError, KeyIntegrityError, UnavailableError } from "../domain/errors.js";
 import type { Jwk } from "../domain/jwk.js";
 import type { JsonWebKeyRepository } from "../domain/repository.js";
-import { decodeKey, encodeKey } from "./codec.js";
+import type { AuditEntry } from "../domain/audit.js";
+import { auditRow } from "./prisma-audit-log.js";
+import { decodeKey, encodeKey, type StoredRow } from "./codec.js";
+import type { KeySealer } from "./seal.js";
 import type { Prisma } from "../generated/sqlite/client.js";
 import type { Database, Db } from "./database.js";
 
@@ -32,57 +41,70 @@ export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;
 
 const LOCK_SQL = `SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, hashtext($1))`;
 const NEWEST_FIRST = [{ createdAt: "desc" }, { seq: "desc" }] as const;
-const STORED = { format: true, data: true } as const;
+const STORED = { set: true, kid: true, format: true, data: true, kekId: true } as const;
 const MAX_ATTEMPTS = 3;
 
 type Write = Prisma.PrismaPromise<unknown>;
+
+export interface RepositoryOptions {
+  /** Told about every row that fails to open, before the error reaches the caller (for the log). */
+  onIntegrityFailure?: (error: KeyIntegrityError) => void;
+}
 
 export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private readonly db: Db;
   private readonly postgres: boolean;
   private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  private readonly onIntegrityFailure: (error: KeyIntegrityError) => void;
 
-  constructor(database: Database) {
+  constructor(
+    database: Database,
+    private readonly sealer: KeySealer,
+    options: RepositoryOptions = {},
+  ) {
     this.db = database.client;
     this.postgres = database.provider === "postgres";
     this.exclusive = this.postgres ? (work) => work() : serialiser(database.client);
+    this.onIntegrityFailure = options.onIntegrityFailure ?? (() => {});
   }
 
   async getKeySet(set: string): Promise<Jwk[]> {
     const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
-    return rows.map(decodeKey);
+    // One row that does not open fails the whole set: a set is never served with a key silently missing.
+    return rows.map((row) => this.decode(row));
   }
 
   async getKey(set: string, kid: string): Promise<Jwk | undefined> {
     const row = await this.run(() => this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }));
-    return row ? decodeKey(row) : undefined;
+    return row ? this.decode(row) : undefined;
   }
 
-  async addKey(set: string, key: Jwk): Promise<void> {
+  async addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
     try {
-      await this.write(set, () => [this.db.jsonWebKey.create({ data: row(set, key, new Date()) })]);
+      await this.write(set, () => [this.db.jsonWebKey.create({ data: this.row(set, key, new Date()) }), ...this.audited(audit)]);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`A key with kid ${quote(key.kid)} already exists in set ${quote(set)}`);
       throw error;
     }
   }
 
-  async upsertKey(set: string, key: Jwk): Promise<void> {
+  async upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
     // Delete then insert (rather than update) so that the key gets a new seq and becomes the newest.
     await this.write(set, () => [
       this.db.jsonWebKey.deleteMany({ where: { set, kid: key.kid } }),
-      this.db.jsonWebKey.create({ data: row(set, key, new Date()) }),
+      this.db.jsonWebKey.create({ data: this.row(set, key, new Date()) }),
+      ...this.audited(audit),
     ]);
   }
 
-  async replaceKeySet(set: string, keys: readonly Jwk[]): Promise<void> {
+  async replaceKeySet(set: string, keys: readonly Jwk[], audit?: AuditEntry): Promise<void> {
     try {
       await this.write(set, () => {
         // One timestamp for the whole list: the seq tie-break then makes the last key the newest.
         const now = new Date();
         const writes: Write[] = [this.db.jsonWebKey.deleteMany({ where: { set } })];
-        if (keys.length > 0) writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => row(set, key, now)) }));
-        return writes;
+        if (keys.length > 0) writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => this.row(set, key, now)) }));
+        return [...writes, ...this.audited(audit)];
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -95,14 +117,12 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     }
   }
 
-  async deleteKey(set: string, kid: string): Promise<boolean> {
-    const { count } = await this.run(() => this.db.jsonWebKey.deleteMany({ where: { set, kid } }));
-    return count > 0;
+  async deleteKey(set: string, kid: string, audit?: AuditEntry): Promise<boolean> {
+    return this.remove({ set, kid }, audit);
   }
 
-  async deleteKeySet(set: string): Promise<boolean> {
-    const { count } = await this.run(() => this.db.jsonWebKey.deleteMany({ where: { set } }));
-    return count > 0;
+  async deleteKeySet(set: string, audit?: AuditEntry): Promise<boolean> {
+    return this.remove({ set }, audit);
   }
 
   async ping(): Promise<void> {
@@ -135,6 +155,21 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     });
   }
 
+  /** Deletes the matching rows (with the audit record in the same transaction); true when any was removed. */
+  private remove(where: { set: string; kid?: string }, audit?: AuditEntry): Promise<boolean> {
+    return this.run(async () => {
+      const deletion = this.db.jsonWebKey.deleteMany({ where });
+      if (!audit) return (await deletion).count > 0;
+      const [{ count }] = await this.db.$transaction([deletion, this.db.auditEvent.create({ data: auditRow(audit) })]);
+      return count > 0;
+    });
+  }
+
+  /** The audit record's insert, to go into a write's batch; none without an entry. */
+  private audited(audit: AuditEntry | undefined): Write[] {
+    return audit ? [this.db.auditEvent.create({ data: auditRow(audit) })] : [];
+  }
+
   private async run<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await this.exclusive(work);
@@ -142,10 +177,36 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
       throw unavailable(error) ?? error;
     }
   }
+
+  private decode(row: StoredRow): Jwk {
+    try {
+      return decodeKey(this.sealer, row);
+    } catch (error) {
+      if (error instanceof KeyIntegrityError) this.onIntegrityFailure(error);
+      throw error;
+    }
+  }
+
+  /** A new row, its key sealed for (set, kid). */
+  private row(set: string, key: Jwk, createdAt: Date) {
+    return { set, kid: key.kid, ...encodeKey(this.sealer, set, key), createdAt };
+  }
 }
 
-function row(set: string, key: Jwk, createdAt: Date) {
-  return { set, kid: key.kid, ...encodeKey(key), createdAt };
+/**
+ * Runs work the way this repository does: alone and in FIFO order per SQLite client (see the header),
+ * with an unreachable database mapped to UnavailableError. For the other stores on the same database
+ * (tokens, audit), so that they share the repository's queue.
+ */
+export function storeRunner(database: Database): <T>(work: () => Promise<T>) => Promise<T> {
+  const exclusive = database.provider === "postgres" ? <T>(work: () => Promise<T>) => work() : serialiser(database.client);
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await exclusive(work);
+    } catch (error) {
+      throw unavailable(error) ?? error;
+    }
+  };
 }
 
 /** A FIFO queue per client: each piece of work starts when the previous one has settled. */

@@ -2,13 +2,12 @@
  * `npm start` as a user runs it: the real entry point in its own process, on SQLite, with nothing
  * set up beforehand. Also proves keys survive a restart and that bad configuration stops start.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
+import { runMain, spawnMain } from "../support/main.js";
 
 interface Started {
   child: ChildProcess;
@@ -19,12 +18,7 @@ interface Started {
 /** Starts src/main.ts and resolves once it logs the GraphQL URL. */
 function startMain(env: Record<string, string>, cwd = process.cwd()): Promise<Started> {
   return new Promise((resolve, reject) => {
-    // tsx looks for tsconfig.json in the working directory; the decorators need ours.
-    const child = spawn(TSX, ["--tsconfig", join(process.cwd(), "tsconfig.json"), join(process.cwd(), "src/main.ts")], {
-      cwd,
-      env: { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnMain({ PORT: "0", LOG_LEVEL: "info", ...env }, cwd);
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -42,16 +36,6 @@ function stop(child: ChildProcess): Promise<number | null> {
     if (child.exitCode !== null) return resolve(child.exitCode);
     child.once("exit", (code) => resolve(code));
     child.kill("SIGTERM");
-  });
-}
-
-function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(TSX, ["src/main.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("exit", (code) => resolve({ code, output }));
   });
 }
 
@@ -84,7 +68,7 @@ describe("npm start", () => {
   });
 
   it("a bad setting stops start with a message naming the variable", async () => {
-    const { code, output } = await run({ PORT: "not-a-port" });
+    const { code, output } = await runMain({ PORT: "not-a-port" });
     expect(code).toBe(1);
     expect(output).toContain("configuration error: PORT: must be an integer");
   });

@@ -6,11 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, generateSecret } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ConflictError, UnavailableError } from "../../src/domain/errors.js";
+import { ConflictError, KeyIntegrityError, UnavailableError } from "../../src/domain/errors.js";
 import { normalizeJwk, type Jwk } from "../../src/domain/jwk.js";
 import { decodeKey, encodeKey } from "../../src/persistence/codec.js";
 import { openDatabase } from "../../src/persistence/database.js";
 import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
+import { testSealer } from "../support/keyring.js";
 import { storeCases, type Store } from "../support/stores.js";
 
 /** One private key of each kty; `key(kty, kid)` copies it under another kid. */
@@ -264,20 +265,35 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
 });
 
 describe("codec", () => {
-  it("stores jwk+json/v1 as the JSON of the normalized key", () => {
+  it("stores jwk+aes256gcm/v1: the normalized key sealed for its (set, kid), with its kek id", async () => {
+    const sealer = await testSealer();
     const k = key("c1", "OKP");
-    const stored = encodeKey({ ...k, kid: "c1" });
-    expect(stored.format).toBe("jwk+json/v1");
-    expect(JSON.parse(stored.data)).toEqual(normalizeJwk(k));
-    expect(decodeKey(stored)).toEqual(k);
+    const stored = encodeKey(sealer, "s", { ...k, kid: "c1" });
+    expect(stored.format).toBe("jwk+aes256gcm/v1");
+    expect(stored.kekId).toBe(sealer.keyring.current.id);
+    expect(stored.data).not.toContain(k.d);
+    expect(decodeKey(sealer, { ...stored, set: "s", kid: "c1" })).toEqual(k);
+    expect(() => decodeKey(sealer, { ...stored, set: "t", kid: "c1" })).toThrow(KeyIntegrityError);
   });
 
-  it("refuses unreadable rows without echoing their data", () => {
-    expect(() => decodeKey({ format: "nope/v0", data: "SECRET" })).toThrow(/"nope\/v0".*cannot be read/);
+  it("reads the foundation's jwk+json/v1 only when re-sealing; elsewhere it is KEY_INTEGRITY", async () => {
+    const sealer = await testSealer();
+    const k = key("c2", "EC");
+    const plain = { set: "s", kid: "c2", format: "jwk+json/v1", data: JSON.stringify(k), kekId: null };
+    expect(decodeKey(sealer, plain, { acceptPlaintext: true })).toEqual(k);
+    expect(() => decodeKey(sealer, plain)).toThrow(KeyIntegrityError);
+    // A plaintext row holding another kid's key is refused too.
+    expect(() => decodeKey(sealer, { ...plain, kid: "other" }, { acceptPlaintext: true })).toThrow(KeyIntegrityError);
+  });
+
+  it("refuses unreadable rows without echoing their data", async () => {
+    const sealer = await testSealer();
+    const row = (format: string, data: string) => ({ set: "s", kid: "k", format, data, kekId: null });
+    expect(() => decodeKey(sealer, row("nope/v0", "SECRET"))).toThrow(/"nope\/v0".*cannot be read/);
     for (const data of ["SECRET{", "[]", "null", '"SECRET"']) {
       let message = "";
       try {
-        decodeKey({ format: "jwk+json/v1", data });
+        decodeKey(sealer, row("jwk+json/v1", data), { acceptPlaintext: true });
       } catch (error) {
         message = (error as Error).message;
       }
@@ -291,7 +307,7 @@ describe("an unreachable PostgreSQL server", () => {
   it("surfaces as UnavailableError", async () => {
     const database = await openDatabase("postgresql://postgres@127.0.0.1:1/jwkgw_nowhere");
     try {
-      const repository = new PrismaJsonWebKeyRepository(database);
+      const repository = new PrismaJsonWebKeyRepository(database, await testSealer());
       await expect(repository.ping()).rejects.toBeInstanceOf(UnavailableError);
       await expect(repository.getKeySet("s")).rejects.toBeInstanceOf(UnavailableError);
       await expect(repository.addKey("s", key("a"))).rejects.toBeInstanceOf(UnavailableError);

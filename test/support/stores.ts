@@ -10,12 +10,15 @@
  *
  * SQLite is always included (a temp file). Postgres is included when postgresAvailable() says so:
  * it throws under CI=true if Postgres is unreachable and otherwise prints why it is skipped. Each
- * open() makes a new database (jwkgw_test_<random>) and close() drops it.
+ * open() makes a new database (jwkgw_test_<random>) and close() drops it. Keys are sealed with the
+ * test keyring (TEST_SECRET, as the gateways of gateway.ts use).
  */
 import { openDatabase, type Database } from "../../src/persistence/database.js";
 import { migrate } from "../../src/persistence/migrate.js";
 import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
+import type { KeySealer } from "../../src/persistence/seal.js";
 import { freshDatabase, providers, type Provider } from "./databases.js";
+import { testSealer } from "./keyring.js";
 
 export type StoreName = Provider;
 
@@ -24,6 +27,7 @@ export interface Store {
   url: string;
   database: Database;
   repository: PrismaJsonWebKeyRepository;
+  sealer: KeySealer;
   /** A restart: closes the connection and opens a new one on the same database (replaces `database` and `repository`). */
   reopen(): Promise<void>;
   /** Disconnects, then deletes the database. */
@@ -45,15 +49,17 @@ export async function openStore(name: StoreName): Promise<Store> {
   try {
     await migrate("deploy", { provider: name, url });
     const database = await openDatabase(url);
+    const sealer = await testSealer();
     const store: Store = {
       name,
       url,
       database,
-      repository: new PrismaJsonWebKeyRepository(database),
+      sealer,
+      repository: new PrismaJsonWebKeyRepository(database, sealer),
       async reopen() {
         await store.database.close();
         store.database = await openDatabase(url);
-        store.repository = new PrismaJsonWebKeyRepository(store.database);
+        store.repository = new PrismaJsonWebKeyRepository(store.database, sealer);
       },
       async close() {
         try {
