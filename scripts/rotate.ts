@@ -1,5 +1,5 @@
 /**
- * Re-seals stored keys under SECRETS_SYSTEM's first secret (docs/encryption.md):
+ * Re-seals stored keys under SECRETS_SYSTEM's first secret (README, "Encryption at rest"):
  *
  *   npm run keys:rotate                       re-seal every key not sealed by the first secret
  *   npm run keys:rotate -- --status           rows per kek id

@@ -1,5 +1,5 @@
 /**
- * Issues, lists and revokes API tokens (docs/access-control.md):
+ * Issues, lists and revokes API tokens (README, "Access control"):
  *
  *   npm run token -- create --name ci --scopes keys:read,keys:write [--expires-in 30d]
  *   npm run token -- list

@@ -58,7 +58,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     const jwks = new PublicJwks({ sets: config.jwksBroadcastSets, load: (set) => repository.getKeySet(set) });
     const metrics = new GatewayMetrics();
-    // Access control (docs/access-control.md): tokens, or open mode where it is allowed.
+    // Access control (README, "Access control"): tokens, or open mode where it is allowed.
     const openAccessAllowed = config.allowOpenAccess || isLoopbackHost(config.host);
     const authenticator = new Authenticator({
       store: new PrismaTokenStore(database),

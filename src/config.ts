@@ -16,13 +16,13 @@ export interface Config {
   readonly jwksBroadcastSets: readonly string[];
   /**
    * SECRETS_SYSTEM: the secrets that seal stored keys, as in Hydra the first seals and all open
-   * (docs/encryption.md). Undefined only on SQLite outside production, where a generated secret
+   * (README, "Encryption at rest"). Undefined only on SQLite outside production, where a generated secret
    * file next to the database stands in (src/persistence/dev-secret.ts).
    */
   readonly secretsSystem: readonly string[] | undefined;
   /**
    * ALLOW_OPEN_ACCESS: serve without tokens (open mode) even when HOST is not a loopback address.
-   * Default false: without an active API token the gateway then refuses to start (docs/access-control.md).
+   * Default false: without an active API token the gateway then refuses to start (README, "Access control").
    */
   readonly allowOpenAccess: boolean;
   /** GRAPHQL_INTROSPECTION: answer `__schema`/`__type` queries. Default: on outside production, off in it. */
@@ -31,7 +31,7 @@ export interface Config {
   readonly graphqlExplorer: boolean;
   /**
    * CORS_ORIGINS: the browser origins (`scheme://host[:port]`, matched exactly) allowed to call the
-   * API cross-origin, e.g. `https://studio.apollographql.com`. Default: none (docs/hardening.md).
+   * API cross-origin, e.g. `https://studio.apollographql.com`. Default: none (README, "GraphQL hardening").
    */
   readonly corsOrigins: readonly string[];
 }

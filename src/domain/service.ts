@@ -2,7 +2,7 @@
  * The seven operations of Hydra's JSON Web Key API, named after the seed's operation ids.
  * GraphQL (and REST) are thin adapters over this class; it knows nothing of either, nor of Prisma.
  *
- * Access control and audit (docs/access-control.md) happen here, so that every transport gets the
+ * Access control and audit (README, "Access control") happen here, so that every transport gets the
  * same rules: each operation takes the Caller last, checks the scope auth/policy.ts names for it,
  * and records what the audit trail must hold (audit.ts): every mutation, with its outcome, in the
  * same transaction as the write when it succeeds; every read that hands out private members (no

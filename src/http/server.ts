@@ -41,12 +41,12 @@ export interface ServerOptions {
   jwks?: PublicJwks;
   /** Serves GET /metrics and counts both transports' operations. */
   metrics?: GatewayMetrics;
-  /** Who is calling, from the Authorization header; both transports use it (docs/access-control.md). */
+  /** Who is calling, from the Authorization header; both transports use it (README, "Access control"). */
   authenticate: Authenticate;
   /** GraphQL introspection and the GraphiQL explorer (GRAPHQL_INTROSPECTION, GRAPHQL_EXPLORER). */
   introspection: boolean;
   explorer: boolean;
-  /** Browser origins allowed to call cross-origin (CORS_ORIGINS; docs/hardening.md). */
+  /** Browser origins allowed to call cross-origin (CORS_ORIGINS; README, "GraphQL hardening"). */
   corsOrigins: readonly string[];
 }
 
@@ -68,7 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     formatError: createFormatError(app.log),
-    // Every security flag explicit, whatever NODE_ENV says (security.md R4.1; docs/hardening.md).
+    // Every security flag explicit, whatever NODE_ENV says (security.md R4.1; README, "GraphQL hardening").
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

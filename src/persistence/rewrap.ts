@@ -107,7 +107,7 @@ function reasonOf(error: unknown): string {
  * the WAL until they are reused: VACUUM rewrites the file and a TRUNCATE checkpoint empties the WAL,
  * so neither the foundation's plaintext nor an older secret's ciphertext lingers on disk. PostgreSQL
  * keeps old row versions until vacuum reclaims them; that is the operator's `VACUUM FULL`
- * (docs/encryption.md), so nothing is done there. Returns whether anything was done.
+ * (README, "Encryption at rest"), so nothing is done there. Returns whether anything was done.
  */
 export async function compactAfterRewrap(database: Database): Promise<boolean> {
   if (database.provider !== "sqlite") return false;

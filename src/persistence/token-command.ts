@@ -1,6 +1,6 @@
 /**
  * `npm run token`: issues, lists and revokes API tokens (scripts/token.ts is the CLI; this module
- * compiles with the app). Reads DATABASE_URL like the gateway; see docs/access-control.md.
+ * compiles with the app). Reads DATABASE_URL like the gateway; see README, "Access control".
  *
  *   token create --name <name> --scopes <scope,...> [--expires-in <n>s|m|h|d]
  *                         prints the token, once, alone on stdout (what it is, on stderr)
@@ -62,7 +62,7 @@ export async function runToken(argv: readonly string[], env: Readonly<Record<str
       io.out(token);
     } else if (parsed.command === "list") {
       const tokens = await store.list();
-      if (tokens.length === 0) io.err(`${PREFIX} no token yet: the gateway runs in open mode where it may (docs/access-control.md)`);
+      if (tokens.length === 0) io.err(`${PREFIX} no token yet: the gateway runs in open mode where it may (README, "Access control")`);
       else for (const line of table(tokens, now)) io.out(line);
     } else {
       const revoked = await store.revoke(parsed.target, now);

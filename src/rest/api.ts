@@ -7,7 +7,7 @@
  * `Cache-Control` on reads, and @fastify/swagger, which therefore only documents these routes.
  * Requests go through the same JsonWebKeyService as GraphQL, and so through the same rules.
  *
- * Access control (docs/access-control.md): an onRequest hook authenticates every key route and
+ * Access control (README, "Access control"): an onRequest hook authenticates every key route and
  * checks its operation's scope (auth/policy.ts) before the body is even read, so a refused caller
  * learns nothing from validation and never reaches a handler: 401 (with `WWW-Authenticate: Bearer`)
  * or 403 in Hydra's envelope. /openapi.json stays anonymous.

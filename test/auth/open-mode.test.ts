@@ -1,5 +1,5 @@
 /**
- * Open mode (docs/access-control.md): with no active API token the gateway serves everyone with
+ * Open mode (README, "Access control"): with no active API token the gateway serves everyone with
  * every scope, but only on a loopback HOST (or with ALLOW_OPEN_ACCESS=true), says so loudly at
  * start, and leaves the mode without restart once a token exists.
  */

@@ -1,5 +1,5 @@
 /**
- * docs/rest.md runs as written: each ```sh block is run with curl (through `sh -c`, after pointing
+ * The README's REST examples run as written: each ```sh block is run with curl (through `sh -c`, after pointing
  * its URLs at a real gateway), in order, and its output must match the ```http block that follows
  * it: the status, every header listed, and the body, where "…" stands for any value and a "…"
  * member for any other members.
@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 
-const DOC = new URL("../../docs/rest.md", import.meta.url);
+const DOC = new URL("../../README.md", import.meta.url);
+/** The examples live in this section of the README. */
+const SECTION = "## REST API (Hydra-compatible)";
 /** The origin the examples are written for: `npm start` with the default HOST and PORT. */
 const DOC_ORIGIN = "http://127.0.0.1:4000";
 const ANY = "…";
@@ -27,7 +29,7 @@ function examplesOf(markdown: string): Example[] {
   return blocks.flatMap((block, i) => {
     if (block.lang !== "sh") return [];
     const next = blocks[i + 1];
-    if (next?.lang !== "http") throw new Error(`docs/rest.md: the example ${JSON.stringify(block.text)} has no \`\`\`http block after it`);
+    if (next?.lang !== "http") throw new Error(`README.md: the example ${JSON.stringify(block.text)} has no \`\`\`http block after it`);
     return [{ command: block.text.trim(), expected: parseHttp(next.text) }];
   });
 }
@@ -68,9 +70,16 @@ function parseCurlOutput(output: string) {
   return { status: Number(statusLine.split(" ")[1]), headers, body };
 }
 
-const examples = examplesOf(await readFile(DOC, "utf8"));
+function sectionOf(markdown: string): string {
+  const start = markdown.indexOf(`\n${SECTION}\n`);
+  if (start === -1) throw new Error(`README.md has no "${SECTION}" section`);
+  const end = markdown.indexOf("\n## ", start + SECTION.length + 2);
+  return markdown.slice(start, end === -1 ? undefined : end);
+}
 
-describe("docs/rest.md", () => {
+const examples = examplesOf(sectionOf(await readFile(DOC, "utf8")));
+
+describe("README.md REST examples", () => {
   let database: FreshDatabase;
   let gateway: RunningGateway;
 
