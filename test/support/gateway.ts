@@ -1,7 +1,13 @@
 /**
  * Starts the real gateway (createApp + listen on an ephemeral loopback port) on a given database.
+ *
+ * Unless a test brings its own logger, the gateway logs at debug level into memory, and close()
+ * fails if any private member of the keys left in the store appears in that log: every suite that
+ * starts a gateway doubles as a leak check (NL-3).
  */
 import "reflect-metadata";
+import { Writable } from "node:stream";
+import { PRIVATE_MEMBERS } from "../../src/domain/jwk.js";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createClient, type Client } from "../../client/client.js";
@@ -35,9 +41,10 @@ export interface StartOptions {
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const config = loadConfig({ DATABASE_URL: options.databaseUrl, MIGRATE_ON_START: options.migrated ? "false" : "true", SECRETS_SYSTEM: TEST_SECRET, ...options.env });
+  const capture = options.logger === undefined ? new LogCapture() : undefined;
   const app = await createApp(config, {
     generate: { rsaModulusLength: options.rsaModulusLength ?? 2048 },
-    logger: (options.logger ?? false) as never,
+    logger: (capture ? { level: "debug", stream: capture } : options.logger) as never,
     openModeRecheckMs: options.openModeRecheckMs,
   });
   const origin = await app.server.listen({ port: 0, host: "127.0.0.1" });
@@ -53,6 +60,34 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       });
       return { status: response.status, body: await response.json() };
     },
-    close: () => app.close(),
+    async close() {
+      const secrets = capture ? await privateValuesIn(app) : [];
+      await app.close();
+      const leaked = secrets.filter((secret) => capture!.text.includes(secret));
+      if (leaked.length > 0) throw new Error(`the gateway logged ${leaked.length} private key member value(s)`);
+    },
   };
+}
+
+class LogCapture extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** The private members of every key still stored, read the way the service reads them. */
+async function privateValuesIn(app: App): Promise<string[]> {
+  try {
+    const sets = await app.database.client.jsonWebKey.findMany({ select: { set: true }, distinct: ["set"] });
+    const values: string[] = [];
+    for (const { set } of sets) {
+      const { keys } = await app.service.getJsonWebKeySet(set).catch(() => ({ keys: [] }));
+      for (const key of keys) for (const member of PRIVATE_MEMBERS) if (key[member]) values.push(key[member]!);
+    }
+    return values;
+  } catch {
+    return []; // a test broke the store on purpose (dropped table, dropped database)
+  }
 }

@@ -1,0 +1,50 @@
+/**
+ * The limit each read is compared with: a bare Fastify 5 app, in its own process, whose routes
+ * answer from memory with exactly the bytes (and content type and caching headers) the gateway
+ * sent for the same request. Same paths and methods as the gateway (POST /graphql parses its JSON
+ * body, as Fastify does by default), no logger, no plugins, no database.
+ *
+ * The bodies are set over IPC (`set`) after the gateway has been asked once, so the routes exist
+ * from the start and only the bytes change.
+ */
+import Fastify from "fastify";
+import { serveChild } from "./rpc.js";
+
+export interface BareResponse {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export type BareRoute = "graphql" | "rest" | "restPublic" | "jwks";
+
+serveChild(async () => {
+  const responses = new Map<BareRoute, { body: Buffer; headers: Record<string, string> }>();
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 1000 } });
+  const answer = (route: BareRoute) => async (_request: unknown, reply: import("fastify").FastifyReply) => {
+    const response = responses.get(route);
+    if (!response) return reply.status(404).send();
+    return reply.headers(response.headers).send(response.body);
+  };
+  app.post("/graphql", answer("graphql"));
+  app.get("/keys/:set", answer("rest"));
+  app.get("/public/keys/:set", answer("restPublic"));
+  app.get("/.well-known/jwks.json", answer("jwks"));
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  if (!address || typeof address === "string") throw new Error("no TCP address");
+  return {
+    port: address.port,
+    handlers: {
+      set(args: { route: BareRoute; response: BareResponse }) {
+        responses.set(args.route, { body: Buffer.from(args.response.body), headers: args.response.headers });
+      },
+      cpu() {
+        const usage = process.cpuUsage();
+        return usage.user + usage.system;
+      },
+      async close() {
+        await app.close();
+      },
+    },
+  };
+});

@@ -1,0 +1,494 @@
+/**
+ * The scenarios of `npm run bench`, run against one database. Each figure is measured next to its
+ * limit in the same run (a bare route, jose alone, the idle server), and the ratio is what the
+ * targets judge, because absolute figures drift between runs on a shared machine.
+ */
+import { mkdir, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Child } from "./rpc.js";
+import { runLoad, runPair, type LoadResult, type LoadSpec } from "./load.js";
+import { summarise, type ProfileSummary } from "./profile.js";
+import type { BareRoute } from "./bare-child.js";
+
+export interface Settings {
+  /** Measured seconds per load. */
+  duration: number;
+  /** Warm-up seconds before each measured load. */
+  warmup: number;
+  readConnections: number;
+  createConnections: number;
+  growthConnections: number;
+  growthSizes: number[];
+  rsaSamples: number;
+  rsaInFlight: number;
+  /** Growth keys from a previous database's run, to store the same keys again without generating them. */
+  growthKeys?: unknown[];
+  profile: boolean;
+  profileDir: string;
+  root: string;
+}
+
+export const READ_SET = "bench.read";
+/** Growth sets are named `bench.growth.<size>`. */
+export const GROWTH_SET_PREFIX = "bench.growth.";
+
+export interface SeedReport {
+  ms: number;
+  generateMs: number;
+  method: string;
+}
+/** The five keys of the read set: one of each key family the gateway generates, RSA at 4096 bits. */
+export const READ_SET_ALGS = ["RS256", "ES256", "ES384", "ES512", "EdDSA"] as const;
+
+export const READ_ROUTES = ["graphql", "rest", "restPublic", "jwks"] as const;
+export const AUDIT_PROBE_REQUESTS = 10;
+
+export const READ_QUERY = "query Read($set: String!) { getJsonWebKeySet(set: $set) { set keys { kid kty alg use crv x y n e } } }";
+export const CREATE_MUTATION =
+  "mutation Create($set: String!, $input: JsonWebKeySetGeneratorRequest!) { createJsonWebKeySet(set: $set, input: $input) { set keys { kid } } }";
+
+const graphqlFailed = (body: string) => body.includes('"errors"') || !body.includes('"data"');
+
+export type Verdict = "PASS" | "MISS" | "INVALID";
+
+export interface Check {
+  id: string;
+  label: string;
+  value: number;
+  target: number;
+  /** `min`: value must be ≥ target; `max`: value must be < (or ≤) target. */
+  kind: "min" | "max";
+  inclusive?: boolean;
+  unit: string;
+  verdict: Verdict;
+  /** Why the figure cannot be judged (failed requests). */
+  invalid?: string;
+}
+
+export interface Pair {
+  gateway: LoadResult;
+  limit: LoadResult;
+  ratio: number;
+}
+
+export interface GrowthPoint {
+  keys: number;
+  /** log-log slope of server CPU per request from the previous size (robust to other load on the machine). */
+  cpuSlope?: number;
+  bytes: number;
+  load: LoadResult;
+  /** log-log slope of mean latency from the previous size (undefined for the first). */
+  slope?: number;
+}
+
+export interface DbResult {
+  kind: "sqlite" | "postgres";
+  description: string;
+  /** os.loadavg() (1, 5, 15 min) before and after this database's scenarios: other work on the machine. */
+  loadAverage: { before: number[]; after: number[] };
+  seconds: Record<string, number>;
+  read: Partial<Record<BareRoute, Pair>>;
+  skipped: string[];
+  creates: Partial<Record<"ES256" | "EdDSA", LoadResult>>;
+  rsa?: { createMs: number[]; rawMs: number[]; createP50: number; rawP50: number };
+  isolation?: {
+    idle: LoadResult;
+    loaded: LoadResult;
+    idleEld: EldReading;
+    loadedEld: EldReading;
+    /** 8 RSA-4096 creates in flight and no reads. */
+    rsaOnlyEld: EldReading;
+    ratio: number;
+    rsaCompleted: number;
+    /** RSA creates that failed (any failure makes the isolation figures INVALID). */
+    rsaFailed: number;
+  };
+  growth: GrowthPoint[];
+  /** How requests were authenticated. */
+  auth?: string;
+  /** Loads with failed requests. */
+  problems: string[];
+  /** How the growth sets were filled, and how long it took (all sizes together). */
+  seed?: SeedReport & { keys: number };
+  checks: Check[];
+  profiles: Record<string, ProfileSummary>;
+  /** Audit records written per REST read (measured over a few sequential reads). */
+  auditPerRead: Partial<Record<BareRoute, number>>;
+  /** Bytes of each read response the bare route replays. */
+  readBytes: Partial<Record<BareRoute, number>>;
+}
+
+export interface EldReading {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+  count: number;
+}
+
+type Log = (message: string) => void;
+
+export async function runScenarios(kind: DbResult["kind"], description: string, server: Child, bare: Child, settings: Settings, log: Log): Promise<DbResult> {
+  const result: DbResult = { kind, description, loadAverage: { before: os.loadavg(), after: [] }, seconds: {}, read: {}, skipped: [], problems: [], creates: {}, growth: [], checks: [], profiles: {}, readBytes: {}, auditPerRead: {} };
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      result.seconds[name] = (performance.now() - started) / 1000;
+      log(`${kind}: ${name} done in ${result.seconds[name].toFixed(1)} s`);
+    }
+  };
+  const runId = randomBytes(3).toString("hex");
+  const full = (spec: Omit<LoadSpec, "duration" | "warmup"> & Partial<Pick<LoadSpec, "duration" | "warmup">>): LoadSpec => ({
+    duration: settings.duration,
+    warmup: settings.warmup,
+    ...spec,
+  });
+  const load = (spec: Omit<LoadSpec, "duration" | "warmup"> & Partial<Pick<LoadSpec, "duration" | "warmup">>): Promise<LoadResult> => runLoad(full(spec));
+
+  const auth = await server.call<{ token?: string; readToken?: string; note: string }>("token");
+  result.auth = auth.note;
+  const AUTH: Record<string, string> = auth.token ? { authorization: `Bearer ${auth.token}` } : {};
+  const READ_AUTH: Record<string, string> = auth.readToken ? { authorization: `Bearer ${auth.readToken}` } : {};
+  const JSON_HEADERS = { "content-type": "application/json", ...AUTH };
+
+  const serverTarget = targetOf(server);
+  const bareTarget = targetOf(bare);
+
+  // ---- setup: the read set ----
+  await timed("setup", async () => {
+    for (const alg of READ_SET_ALGS) await server.call("seed", { set: READ_SET, alg, count: 1, kidPrefix: `read-${alg}-` });
+  });
+
+  // ---- read: gateway vs bare route, same bytes ----
+  const readSpecs0: Record<BareRoute, (origin: string) => Omit<LoadSpec, "duration" | "warmup">> = {
+    graphql: (origin) => ({
+      url: `${origin}/graphql`,
+      method: "POST",
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ query: READ_QUERY, variables: { set: READ_SET } }),
+      connections: settings.readConnections,
+    }),
+    rest: (origin) => ({ url: `${origin}/keys/${encodeURIComponent(READ_SET)}`, headers: AUTH, connections: settings.readConnections }),
+    restPublic: (origin) => ({
+      url: `${origin}${origin === server.origin ? "" : "/public"}/keys/${encodeURIComponent(READ_SET)}`,
+      headers: READ_AUTH,
+      connections: settings.readConnections,
+    }),
+    jwks: (origin) => ({ url: `${origin}/.well-known/jwks.json`, connections: settings.readConnections }),
+  };
+  const readSpecs = Object.fromEntries(
+    Object.entries(readSpecs0).map(([route, make]) => [route, (origin: string) => ({ ...make(origin), target: origin === server.origin ? serverTarget : bareTarget })]),
+  ) as typeof readSpecs0;
+  await timed("read", async () => {
+    for (const route of READ_ROUTES) {
+      const spec = readSpecs[route](server.origin);
+      if (route === "restPublic" && !auth.readToken) continue;
+      const captured = await capture(spec, route);
+      if (typeof captured === "string") {
+        result.skipped.push(`${route} read: ${captured}`);
+        log(`${kind}: skipping ${route} read: ${captured}`);
+        continue;
+      }
+      result.readBytes[route] = Buffer.byteLength(captured.body);
+      await bare.call("set", { route, response: captured });
+      const check = await capture(readSpecs[route](bare.origin), route);
+      if (typeof check === "string" || check.body !== captured.body) throw new Error(`the bare ${route} route does not answer the gateway's bytes`);
+      if (route === "rest" || route === "restPublic") {
+        // Audit records written per read (private members are recorded before they are handed out).
+        const before = await server.call<number | null>("auditCount");
+        for (let i = 0; i < AUDIT_PROBE_REQUESTS; i++) await capture(spec, route);
+        const after = await server.call<number | null>("auditCount");
+        if (before !== null && after !== null) result.auditPerRead[route] = (after - before) / AUDIT_PROBE_REQUESTS;
+      }
+      const [gateway, limit] = await runPair(full(spec), full(readSpecs[route](bare.origin)));
+      result.read[route] = { gateway, limit, ratio: gateway.rps / limit.rps };
+    }
+  });
+
+  // ---- create: ES256 and EdDSA per second, unique kid each ----
+  let counter = 0;
+  const createSpec = (alg: string, set: string): Omit<LoadSpec, "duration" | "warmup"> => ({
+    url: `${server.origin}/graphql`,
+    method: "POST",
+    headers: JSON_HEADERS,
+    connections: settings.createConnections,
+    target: serverTarget,
+    bodyPerRequest: () => JSON.stringify({ query: CREATE_MUTATION, variables: { set, input: { alg, kid: `${alg}-${runId}-${counter++}` } } }),
+    failedBody: graphqlFailed,
+  });
+  await timed("create", async () => {
+    result.creates.ES256 = await load(createSpec("ES256", "bench.create.es256"));
+    result.creates.EdDSA = await load(createSpec("EdDSA", "bench.create.eddsa"));
+  });
+
+  // ---- RSA-4096: sequential creates vs jose alone, interleaved ----
+  const createRsa = async (set: string): Promise<number> => {
+    const started = performance.now();
+    const response = await fetch(`${server.origin}/graphql`, {
+      method: "POST",
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ query: CREATE_MUTATION, variables: { set, input: { alg: "RS256", kid: `RS256-${runId}-${counter++}` } } }),
+    });
+    const body = await response.text();
+    if (!response.ok || graphqlFailed(body)) throw new Error(`RSA create failed: ${response.status} ${body.slice(0, 300)}`);
+    return performance.now() - started;
+  };
+  await timed("rsa", async () => {
+    const createMs: number[] = [];
+    const rawMs: number[] = [];
+    for (let i = 0; i < settings.rsaSamples; i++) {
+      rawMs.push(...(await server.call<number[]>("rawRsa", { count: 1, bits: 4096 })));
+      try {
+        createMs.push(await createRsa("bench.create.rs256"));
+      } catch (error) {
+        result.problems.push(`sequential RSA-4096 create: ${(error as Error).message}`);
+      }
+    }
+    if (createMs.length === 0) throw new Error(`every RSA-4096 create failed: ${result.problems.at(-1)}`);
+    result.rsa = { createMs, rawMs, createP50: median(createMs), rawP50: median(rawMs) };
+  });
+
+  // ---- isolation: reads while RSA-4096 creates are in flight, vs idle ----
+  const graphqlRead = () => readSpecs.graphql(server.origin);
+  const measureWithEld = async (underRsa: boolean): Promise<{ load: LoadResult; eld: EldReading }> => {
+    // Under RSA load the server never goes idle, so it is not waited for between runs.
+    const spec = underRsa ? { ...graphqlRead(), target: undefined } : graphqlRead();
+    // Warm up, then reset the histogram so it covers the measured window only.
+    await runLoad({ ...spec, duration: settings.warmup, warmup: 0 });
+    await server.call("eld.reset");
+    const measured = await runLoad({ ...spec, duration: settings.duration, warmup: 0 });
+    return { load: measured, eld: await server.call<EldReading>("eld.read") };
+  };
+  const withRsaInFlight = async <T>(work: () => Promise<T>, whileDraining?: () => void): Promise<{ value: T; completed: number; failed: number }> => {
+    let running = true;
+    let completed = 0;
+    let failed = 0;
+    const lanes = Array.from({ length: settings.rsaInFlight }, async () => {
+      while (running) {
+        try {
+          await createRsa("bench.isolation");
+          completed++;
+        } catch (error) {
+          failed++;
+          const message = `RSA-4096 create with ${settings.rsaInFlight} in flight: ${(error as Error).message}`;
+          if (!result.problems.includes(message)) result.problems.push(message);
+          log(`${kind}: ${message}`);
+        }
+      }
+    });
+    await sleep(300); // all of them have reached the server and are generating
+    try {
+      const value = await work();
+      return { value, completed, failed };
+    } finally {
+      running = false;
+      whileDraining?.();
+      await Promise.all(lanes);
+    }
+  };
+  // The growth keys are generated while the last RSA creates drain (neither is measured); they are
+  // written afterwards, because sealing thousands of keys in one go holds the event loop for
+  // seconds, long enough for a concurrent create's transaction to hit Prisma's timeout (P2028).
+  const seedArgs = { setPrefix: GROWTH_SET_PREFIX, sizes: settings.growthSizes, alg: "ES256", keys: settings.growthKeys };
+  let preparing: Promise<SeedReport> | undefined;
+  const startSeeding = () => {
+    preparing ??= server.call<SeedReport>("seedGrowth", { ...seedArgs, keysOnly: true });
+    preparing.catch(() => {}); // awaited (and reported) by the growth scenario
+  };
+  await timed("isolation", async () => {
+    const idle = await measureWithEld(false);
+    const loaded = await withRsaInFlight(async () => {
+      const reads = await measureWithEld(true);
+      // The same RSA pressure with no reads: what the generation alone does to the event loop.
+      await server.call("eld.reset");
+      await sleep(Math.min(settings.duration, 2) * 1000);
+      return { ...reads, rsaOnlyEld: await server.call<EldReading>("eld.read") };
+    }, startSeeding);
+    result.isolation = {
+      idle: idle.load,
+      idleEld: idle.eld,
+      loaded: loaded.value.load,
+      loadedEld: loaded.value.eld,
+      rsaOnlyEld: loaded.value.rsaOnlyEld,
+      ratio: loaded.value.load.rps / idle.load.rps,
+      rsaCompleted: loaded.completed,
+      rsaFailed: loaded.failed,
+    };
+  });
+
+  // ---- growth: getJsonWebKeySet at 1 … 10,000 keys in a set ----
+  const growthBase = (size: number) => ({
+    ...readSpecs.graphql(server.origin),
+    body: JSON.stringify({ query: READ_QUERY, variables: { set: `${GROWTH_SET_PREFIX}${size}` } }),
+    connections: settings.growthConnections,
+  });
+  let largestGrowth: LoadSpec | undefined;
+  await timed("growth", async () => {
+    startSeeding();
+    await preparing;
+    const seeded = await server.call<SeedReport>("seedGrowth", seedArgs);
+    result.seed = { ...seeded, keys: settings.growthSizes.reduce((a, b) => a + b, 0) };
+    log(`${kind}: growth sets seeded in ${(seeded.ms / 1000).toFixed(1)} s (${seeded.method})`);
+    for (const size of settings.growthSizes) {
+      // Checks the set, and times one request to size the load.
+      const t0 = performance.now();
+      const captured = await capture(growthBase(size), "graphql");
+      const estimate = performance.now() - t0;
+      if (typeof captured === "string") throw new Error(`growth read at ${size} keys failed: ${captured}`);
+      const count = (JSON.parse(captured.body) as { data: { getJsonWebKeySet: { keys: unknown[] } } }).data.getJsonWebKeySet.keys.length;
+      if (count !== size) throw new Error(`growth set has ${count} keys, expected ${size}`);
+      // Light requests run for the duration; heavy ones (under 50 expected in the window) run a
+      // fixed count sized to about the same time, so none is left running into the next load.
+      const c = settings.growthConnections;
+      const expected = (settings.duration * 1000) / estimate;
+      const spec: LoadSpec =
+        expected >= 50
+          ? full(growthBase(size))
+          : {
+              ...full(growthBase(size)),
+              amount: {
+                measured: Math.max(3 * c, Math.ceil(expected / c) * c),
+                warmup: Math.max(c, Math.ceil((settings.warmup * 1000) / estimate / c) * c),
+              },
+            };
+      largestGrowth = spec;
+      const measured = await runLoad(spec);
+      const previous = result.growth.at(-1);
+      const slope = previous ? Math.log(measured.latency.mean / previous.load.latency.mean) / Math.log(size / previous.keys) : undefined;
+      const cpuSlope =
+        previous?.load.cpuMsPerRequest && measured.cpuMsPerRequest
+          ? Math.log(measured.cpuMsPerRequest / previous.load.cpuMsPerRequest) / Math.log(size / previous.keys)
+          : undefined;
+      result.growth.push({ keys: size, bytes: Buffer.byteLength(captured.body), load: measured, slope, cpuSlope });
+      log(`${kind}: growth ${size} keys: ${measured.rps.toFixed(1)} req/s, mean ${measured.latency.mean.toFixed(1)} ms, server CPU ${measured.cpuMsPerRequest?.toFixed(2)} ms/request (${measured.requests} requests)`);
+    }
+  });
+
+  result.checks = checksOf(result);
+
+  // ---- profiles: one extra, separately measured pass per missed target (and the largest growth size) ----
+  if (settings.profile) {
+    await timed("profile", async () => {
+      await mkdir(settings.profileDir, { recursive: true });
+      const seconds = Math.min(settings.duration, PROFILE_SECONDS);
+      const profiled = async (name: string, work: () => Promise<unknown>) => {
+        const file = path.join(settings.profileDir, `${kind}-${name}.cpuprofile`);
+        await server.call("profile.start");
+        try {
+          await work();
+        } finally {
+          await server.call("profile.stop", { file });
+        }
+        const summary = summarise(JSON.parse(await readFile(file, "utf8")), path.relative(settings.root, file), settings.root);
+        result.profiles[name] = summary;
+        log(`${kind}: profiled ${name} → ${summary.file}`);
+      };
+      const missed = new Set(result.checks.filter((check) => check.verdict === "MISS").map((check) => check.id));
+      for (const route of READ_ROUTES) {
+        if (missed.has(`read.${route}`)) await profiled(`read-${route}`, () => runLoad({ ...readSpecs[route](server.origin), duration: seconds, warmup: 0 }));
+      }
+      if (missed.has("create.ES256")) await profiled("create-ES256", () => runLoad({ ...createSpec("ES256", "bench.create.es256"), duration: seconds, warmup: 0 }));
+      if (missed.has("rsa.p50")) {
+        await profiled("rsa-create", async () => {
+          for (let i = 0; i < 2; i++) await createRsa("bench.create.rs256");
+        });
+      }
+      if (missed.has("isolation.eld") || missed.has("isolation.reads")) {
+        await withRsaInFlight(() => profiled("isolation", () => runLoad({ ...graphqlRead(), target: undefined, duration: seconds, warmup: 0 })));
+      }
+      if (largestGrowth) {
+        const spec = largestGrowth;
+        await profiled(`growth-${result.growth.at(-1)!.keys}`, () => runLoad({ ...spec, warmup: 0, amount: spec.amount && { ...spec.amount, warmup: 0 } }));
+      }
+    });
+  }
+  result.loadAverage.after = os.loadavg();
+  return result;
+}
+
+/** The targets of the issue, judged on this database's figures. */
+function checksOf(result: DbResult): Check[] {
+  const checks: Check[] = [];
+  const add = (check: Omit<Check, "verdict">, ...loads: (LoadResult | undefined)[]) => {
+    const pass = check.kind === "min" ? check.value >= check.target : check.inclusive ? check.value <= check.target : check.value < check.target;
+    const failed = loads.filter((load): load is LoadResult => load !== undefined && load.errors > 0.01 * load.requests);
+    const invalid = failed.length > 0 ? failed.map((load) => `${load.errors} of ${load.requests} requests failed`).join("; ") : undefined;
+    checks.push({ ...check, verdict: invalid ? "INVALID" : pass ? "PASS" : "MISS", ...(invalid ? { invalid } : {}) });
+  };
+  const readTargets: Record<BareRoute, [string, number]> = {
+    graphql: ["GraphQL getJsonWebKeySet / bare route", 0.35],
+    rest: ["REST GET /keys/{set} / bare route", 0.8],
+    restPublic: ["REST GET /keys/{set} with a keys:read token / bare route", 0.8],
+    jwks: ["GET /.well-known/jwks.json / bare route", 0.9],
+  };
+  for (const route of READ_ROUTES) {
+    const pair = result.read[route];
+    if (pair) add({ id: `read.${route}`, label: readTargets[route][0], value: pair.ratio, target: readTargets[route][1], kind: "min", unit: "×" }, pair.gateway, pair.limit);
+  }
+  if (result.kind === "sqlite" && result.creates.ES256) {
+    add({ id: "create.ES256", label: "ES256 creates per second (SQLite)", value: result.creates.ES256.okRps, target: 1000, kind: "min", unit: "/s" }, result.creates.ES256);
+  }
+  if (result.isolation) {
+    const rsaFailures = { requests: result.isolation.rsaCompleted + result.isolation.rsaFailed, errors: result.isolation.rsaFailed } as LoadResult;
+    add({ id: "isolation.eld", label: `event-loop delay p99 with RSA-4096 creates in flight`, value: result.isolation.loadedEld.p99, target: 20, kind: "max", unit: " ms" }, rsaFailures);
+    add({ id: "isolation.reads", label: "reads with RSA-4096 creates in flight / idle reads", value: result.isolation.ratio, target: 0.7, kind: "min", unit: "×" }, result.isolation.idle, result.isolation.loaded, rsaFailures);
+  }
+  if (result.rsa) add({ id: "rsa.p50", label: "RSA-4096 create p50", value: result.rsa.createP50, target: 50, kind: "max", inclusive: true, unit: " ms" });
+  if (result.growth.length > 1) {
+    const worst = Math.max(...result.growth.map((point) => point.slope ?? 0));
+    add({ id: "growth.linear", label: "read latency growth with keys in the set (worst log-log slope)", value: worst, target: GROWTH_SLOPE_LIMIT, kind: "max", inclusive: true, unit: "" }, ...result.growth.map((point) => point.load));
+  }
+  return checks;
+}
+
+/** Seconds of load per profiled pass. */
+const PROFILE_SECONDS = 2;
+
+/** "No faster than linear": slope 1 on log-log axes, with 10% allowance for noise. */
+export const GROWTH_SLOPE_LIMIT = 1.1;
+
+interface Captured {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** One request as the load will send it; the body and the headers worth replaying, or why it failed. */
+async function capture(spec: Omit<LoadSpec, "duration" | "warmup">, route: BareRoute): Promise<Captured | string> {
+  const response = await fetch(spec.url, { method: spec.method ?? "GET", headers: spec.headers, body: spec.body });
+  const body = await response.text();
+  if (response.status !== 200) return `${spec.method ?? "GET"} ${new URL(spec.url).pathname} answered ${response.status}: ${body.slice(0, 200)}`;
+  if (route === "graphql" && graphqlFailed(body)) return `GraphQL answered errors: ${body.slice(0, 300)}`;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) {
+    if (!["date", "connection", "keep-alive", "content-length", "transfer-encoding"].includes(name)) headers[name] = value;
+  }
+  return { body, headers };
+}
+
+/** CPU readings and settling for one child process. */
+function targetOf(child: Child): NonNullable<LoadSpec["target"]> {
+  const cpu = () => child.call<number>("cpu");
+  return {
+    cpu,
+    /** Waits (up to 10 s) until the process uses under 15% of a core over 100 ms. */
+    async settle() {
+      for (let i = 0; i < 100; i++) {
+        const before = await cpu();
+        await sleep(100);
+        if ((await cpu()) - before < 15_000) return;
+      }
+    },
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
