@@ -8,13 +8,17 @@
  * Every refusal is an InvalidKeyError whose `reason` names the rule and whose message says what
  * to fix. Messages name members, never their values: a value may be secret key material.
  *
- * Members jwk-gateway does not store (key_ops, x5t, x5t#S256, x5u, ext, anything else) are dropped
- * silently, as Hydra does; they are never fetched or interpreted. `oth` (multi-prime RSA) and
- * members that belong to another kty are refused, because they change what the key is.
+ * `key_ops` (R2.8) and `x5t` / `x5t#S256` (R2.10) are checked when present (the ops must be known,
+ * unique, and agree with `use` and `alg`; the thumbprints must be those of the x5c leaf) and then
+ * dropped: a valid key is stored without them, because `Jwk` (and so the GraphQL types) has no such
+ * members. GraphQL's JsonWebKeyInput has no key_ops either, so in practice this guards REST bodies.
+ * Other members jwk-gateway does not store (x5u, ext, anything else) are dropped silently, as Hydra
+ * does; `x5u` in particular is never fetched (no SSRF). `oth` (multi-prime RSA) and members that
+ * belong to another kty are refused, because they change what the key is.
  * A `null` member counts as absent (GraphQL clients send null for "not given"), and so does an
  * empty `alg` or `use` (Hydra's SDKs send "" for unset strings).
  */
-import { createECDH, createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey } from "node:crypto";
+import { createECDH, createHash, createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey } from "node:crypto";
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "./base64url.js";
 import { BadInputError, ConflictError, InvalidKeyError } from "./errors.js";
 import { JWK_MEMBERS, normalizeJwk, type Jwk, type JwkInput, type KeyType } from "./jwk.js";
@@ -180,8 +184,10 @@ export function validateJwk(input: JwkInput | Jwk): Jwk {
   const key = readMembers(input, kty);
   const rule = checkAlg(key);
   checkUse(key, rule);
+  checkKeyOps(input.key_ops, key, rule);
   KEY_CHECKS[kty](key, rule);
   if (key.x5c !== undefined) checkX5c(key);
+  checkX5t(input, key);
   return normalizeJwk(key);
 }
 
@@ -484,6 +490,35 @@ function checkOct(key: Jwk, rule: AlgorithmRule | undefined): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// key_ops (R2.8): checked, then dropped (Jwk has no key_ops member)
+
+const KEY_OPS_OF: Record<KeyUse, readonly string[]> = {
+  sig: ["sign", "verify"],
+  enc: ["encrypt", "decrypt", "wrapKey", "unwrapKey", "deriveKey", "deriveBits"],
+};
+const ALL_KEY_OPS: readonly string[] = [...KEY_OPS_OF.sig, ...KEY_OPS_OF.enc];
+
+function checkKeyOps(keyOps: unknown, key: Jwk, rule: AlgorithmRule | undefined): void {
+  if (keyOps === undefined || keyOps === null) return;
+  if (!Array.isArray(keyOps) || keyOps.length === 0 || !keyOps.every((op) => typeof op === "string" && ALL_KEY_OPS.includes(op))) {
+    throw new InvalidKeyError("BAD_KEY_OPS", `Member "key_ops" must be a non-empty array of ${ALL_KEY_OPS.join(", ")} (RFC 7517 §4.3)`);
+  }
+  if (new Set(keyOps).size !== keyOps.length) throw new InvalidKeyError("BAD_KEY_OPS", 'Member "key_ops" must not repeat an operation');
+  const uses = new Set(keyOps.map((op) => (KEY_OPS_OF.sig.includes(op as string) ? "sig" : "enc")));
+  if (uses.size > 1) {
+    throw new InvalidKeyError("BAD_KEY_OPS", 'Member "key_ops" must not mix signature (sign, verify) and encryption operations (RFC 7517 §4.3)');
+  }
+  const [opsUse] = uses as Set<KeyUse>;
+  if (key.use !== undefined && key.use !== opsUse) {
+    throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `With "use" "${key.use}", "key_ops" may hold only ${KEY_OPS_OF[key.use as KeyUse].join(", ")}`);
+  }
+  if (rule !== undefined && rule.use !== opsUse) {
+    const what = rule.use === "sig" ? "a signature" : "an encryption or key-management";
+    throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `alg ${quote(key.alg ?? "")} is ${what} algorithm, so "key_ops" may hold only ${KEY_OPS_OF[rule.use].join(", ")}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // x5c (R2.10)
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -497,6 +532,20 @@ function checkX5c(key: Jwk): void {
   const leaf = leafPublicJwk(certificates[0]);
   if (leaf === undefined || !samePublicKey(key, leaf)) {
     throw new InvalidKeyError("X5C_MISMATCH", 'The public key of the first "x5c" certificate must be the key itself (RFC 7517 §4.7)');
+  }
+}
+
+/** `x5t` / `x5t#S256` must be the canonical base64url SHA-1 / SHA-256 of the leaf DER; then dropped. */
+function checkX5t(input: JwkInput, key: Jwk): void {
+  for (const [member, hash] of [["x5t", "sha1"], ["x5t#S256", "sha256"]] as const) {
+    const value = input[member];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string") throw new InvalidKeyError("BAD_MEMBER_TYPE", `Member "${member}" must be a string`);
+    const leaf = key.x5c?.[0];
+    if (leaf === undefined) throw new InvalidKeyError("X5T_MISMATCH", `Member "${member}" needs "x5c": it is the thumbprint of the first certificate`);
+    if (value !== createHash(hash).update(Buffer.from(leaf, "base64")).digest("base64url")) {
+      throw new InvalidKeyError("X5T_MISMATCH", `Member "${member}" must be the base64url ${hash === "sha1" ? "SHA-1" : "SHA-256"} of the first "x5c" certificate (RFC 7517 §4.8, §4.9)`);
+    }
   }
 }
 

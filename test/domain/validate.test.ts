@@ -4,7 +4,7 @@
  * (RSA under 2048 bits) come from Node, and certificates for x5c from the openssl CLI.
  */
 import { execFileSync } from "node:child_process";
-import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -211,9 +211,9 @@ describe("shape (R2.1, R2.9)", () => {
     refuse({ ...key(), ...extra }, "WRONG_MEMBERS", message);
   });
 
-  it("unknown members (key_ops, x5t, x5u, ext, anything else) are dropped silently", () => {
+  it("a valid key_ops, x5u, ext and unknown members are dropped (x5u never fetched)", () => {
     const key = octKey(32, "HS256");
-    const result = validateJwk({ ...key, key_ops: ["sign"], x5t: "abc", "x5t#S256": "abc", x5u: "http://169.254.169.254/", ext: true, foo: { bar: 1 } });
+    const result = validateJwk({ ...key, key_ops: ["sign"], x5t: null, "x5t#S256": null, x5u: "http://169.254.169.254/", ext: true, foo: { bar: 1 } });
     expect(result).toEqual(key);
     expect(Object.keys(result)).toEqual(["kty", "kid", "alg", "k"]);
   });
@@ -519,6 +519,42 @@ describe("use (R2.8, A2.10)", () => {
   });
 });
 
+describe("key_ops (R2.8, A2.10)", () => {
+  it("R2.8: key_ops mixing sign and encrypt is refused", () => {
+    refuse({ ...ec["P-256"].a, key_ops: ["sign", "encrypt"] }, "BAD_KEY_OPS", "must not mix");
+  });
+
+  it("R2.8: use sig with key_ops encrypt is refused", () => {
+    refuse({ ...rsaA, use: "sig", key_ops: ["encrypt"] }, "KEY_OPS_USE_MISMATCH", 'With "use" "sig", "key_ops" may hold only sign, verify');
+    refuse({ ...rsaA, use: "enc", key_ops: ["sign"] }, "KEY_OPS_USE_MISMATCH", '"key_ops" may hold only encrypt, decrypt');
+  });
+
+  it("R2.8: key_ops that disagree with alg are refused (ES256 with encrypt, RSA-OAEP with sign)", () => {
+    refuse({ ...ec["P-256"].a, alg: "ES256", key_ops: ["encrypt"] }, "KEY_OPS_USE_MISMATCH", 'alg "ES256" is a signature algorithm, so "key_ops" may hold only sign, verify');
+    refuse({ ...rsaA, alg: "RSA-OAEP", key_ops: ["verify"] }, "KEY_OPS_USE_MISMATCH", 'so "key_ops" may hold only encrypt');
+  });
+
+  it("R2.8: duplicate key_ops are refused", () => {
+    refuse({ ...edA, key_ops: ["sign", "sign"] }, "BAD_KEY_OPS", "must not repeat");
+  });
+
+  it.each([[["Sign"]], [["sign", "foo"]], [[]], ["sign"], [[1]], [{ 0: "sign" }]])("R2.8: key_ops must be an array of RFC 7517 values (not %j)", (keyOps) => {
+    refuse({ ...edA, key_ops: keyOps }, "BAD_KEY_OPS", 'Member "key_ops" must be a non-empty array');
+  });
+
+  it("R2.8: valid key_ops are accepted and not stored", () => {
+    for (const key of [
+      { ...ec["P-256"].a, alg: "ES256", use: "sig", key_ops: ["sign", "verify"] },
+      { ...rsaA, alg: "RSA-OAEP-256", use: "enc", key_ops: ["wrapKey", "unwrapKey", "encrypt", "decrypt"] },
+      { ...octKey(32), key_ops: ["deriveKey", "deriveBits"] },
+      { ...edA, key_ops: null },
+    ]) {
+      const { key_ops: _ops, ...rest } = key;
+      expect(validateJwk(key)).toEqual(normalizeJwk(rest as unknown as Jwk));
+    }
+  });
+});
+
 describe("key material never reaches a message (NL-0)", () => {
   it("no refusal of a private key repeats any private member", () => {
     const refusals: Array<[Input, string]> = [
@@ -609,6 +645,37 @@ describe.skipIf(!hasOpenssl)("x5c (R2.10, A2.11)", () => {
   it("x5c must hold 1 to 10 certificates", () => {
     refuse({ ...publicOf(rsaA), x5c: [] }, "BAD_X5C", "1 to 10 certificates");
     refuse({ ...publicOf(rsaA), x5c: Array(11).fill(rsaCert) }, "BAD_X5C", "1 to 10 certificates");
+  });
+
+  it("R2.10: x5t and x5t#S256 that match the leaf are accepted and not stored", () => {
+    const der = Buffer.from(rsaCert, "base64");
+    const x5t = createHash("sha1").update(der).digest("base64url");
+    const x5tS256 = createHash("sha256").update(der).digest("base64url");
+    const result = validateJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], x5t, "x5t#S256": x5tS256 });
+    expect(result).toEqual(normalizeJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert] } as unknown as Jwk));
+  });
+
+  it("R2.10: a mismatched x5t#S256 is refused", () => {
+    const of = (cert: string, hash: string) => createHash(hash).update(Buffer.from(cert, "base64")).digest("base64url");
+    refuse({ ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": of(rsaBCert, "sha256") }, "X5T_MISMATCH", 'Member "x5t#S256" must be the base64url SHA-256 of the first "x5c" certificate');
+    // The thumbprint of a chain certificate that is not the leaf, and the wrong hash, are refused too.
+    refuse({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], "x5t#S256": of(rsaBCert, "sha256") }, "X5T_MISMATCH", "SHA-256");
+    refuse({ ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": of(rsaCert, "sha1") }, "X5T_MISMATCH", "SHA-256");
+    // Canonical base64url only: padded or base64 forms of the right digest are refused.
+    const digest = createHash("sha256").update(Buffer.from(rsaCert, "base64")).digest();
+    refuse({ ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": `${digest.toString("base64url")}=` }, "X5T_MISMATCH", "SHA-256");
+  });
+
+  it("R2.10: a mismatched x5t is refused", () => {
+    const x5t = createHash("sha1").update(Buffer.from(rsaBCert, "base64")).digest("base64url");
+    refuse({ ...publicOf(rsaA), x5c: [rsaCert], x5t }, "X5T_MISMATCH", 'Member "x5t" must be the base64url SHA-1');
+  });
+
+  it("R2.10: x5t or x5t#S256 without x5c is refused", () => {
+    const x5t = createHash("sha1").update(Buffer.from(rsaCert, "base64")).digest("base64url");
+    refuse({ ...publicOf(rsaA), x5t }, "X5T_MISMATCH", 'Member "x5t" needs "x5c"');
+    refuse({ ...octKey(32), "x5t#S256": "abc" }, "X5T_MISMATCH", 'Member "x5t#S256" needs "x5c"');
+    refuse({ ...publicOf(rsaA), x5c: [rsaCert], x5t: 5 }, "BAD_MEMBER_TYPE", 'Member "x5t" must be a string');
   });
 
   it("x5c entries must be DER certificates", () => {

@@ -192,6 +192,27 @@ describe.each(await providers())("REST routes on %s", (provider) => {
       expect(await stored(set)).toBe(404);
     });
 
+    it('R2.1: a body with a duplicate member name (duplicate kty) is 400 "duplicate member", quoting no value, and nothing is stored', async () => {
+      const set = newSet();
+      const key = await es256("k");
+      const json = JSON.stringify(key);
+      const duplicated = `{"kty":"oct",${json.slice(1)}`; // JSON.parse would keep the later "EC"
+      expect(JSON.parse(duplicated)).toEqual(key);
+      const nested = JSON.stringify({ keys: [key] }).replace('"kid":"k"', '"kid":"k","kid":"k2"');
+      for (const [method, url, body, name] of [
+        ["PUT", path(set, "k"), duplicated, "kty"],
+        ["PUT", path(set), nested, "kid"],
+        ["POST", path(set), '{"alg":"ES256","alg":"HS256"}', "alg"],
+      ]) {
+        const response = await call(method, url, body);
+        expect(response.status, body).toBe(400);
+        expect(response.json, body).toEqual({ error: DECODE_ERROR, error_description: `Unable to decode the request body: duplicate member "${name}"` });
+        expect(response.text).not.toContain(key.d as string);
+        expect(response.text).not.toContain(key.x as string);
+      }
+      expect(await stored(set)).toBe(404);
+    });
+
     it("a body of the wrong shape is refused by the route's schema before the service runs, and nothing is stored", async () => {
       const set = newSet();
       const cases: [string, string, unknown][] = [

@@ -1,0 +1,37 @@
+/** The duplicate-member scanner of REST bodies (security.md R2.1, A2.14). */
+import { describe, expect, it } from "vitest";
+import { findDuplicateMember } from "../../src/rest/json.js";
+
+describe("findDuplicateMember (R2.1)", () => {
+  it.each([
+    ['{"kty":"EC","kty":"oct"}', "kty"],
+    ['{"keys":[{"kid":"a","kty":"EC","kid":"b"}]}', "kid"],
+    ['{"k\\u0074y":"EC","kty":"oct"}', "kty"],
+    ['{"a":{"b":1},"c":[{"d":1,"e":{"f":1,"f":2}}]}', "f"],
+    [' { "x" : "\\"x\\"" , "x" : 1 } ', "x"],
+  ])("finds the repeated name in %s", (text, name) => {
+    expect(JSON.parse(text)).toBeDefined();
+    expect(findDuplicateMember(text)).toBe(name);
+  });
+
+  it.each([
+    '{"kty":"EC","crv":"P-256"}',
+    '{"a":{"kty":1},"b":{"kty":2}}',
+    '{"keys":[{"kid":"a"},{"kid":"a"}]}',
+    '{"a":["a","a"],"b":"a","c":{"a":"b"}}',
+    '{"kty":"kty","x":"\\\\","y":"\\"kty\\""}',
+    '[{"a":1},{"a":1}]',
+    '"kty"',
+    "{}",
+    "[]",
+    "12",
+  ])("finds nothing in %s", (text) => {
+    expect(JSON.parse(text)).toBeDefined();
+    expect(findDuplicateMember(text)).toBeUndefined();
+  });
+
+  it("handles deep nesting without recursion", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    expect(findDuplicateMember(deep)).toBeUndefined();
+  });
+});
