@@ -5,7 +5,7 @@
  * with `extensions.code` and `extensions.reason`, variable errors and the body limit.
  * CONTRACT.md's behaviour rows run through GraphQL and REST alike in test/behaviour.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   CreateJsonWebKeySetDocument,
   DeleteJsonWebKeyDocument,
@@ -17,8 +17,8 @@ import {
   type JsonWebKeyInput,
 } from "../../client/gql/graphql.js";
 import { es256 as anEs256Key, newSet, refusedKeys } from "../behaviour/fixtures.js";
-import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
-import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { providers } from "../support/databases.js";
+import { useGateway } from "../support/gateway.js";
 
 const es256 = async (kid?: string) => (await anEs256Key(kid)) as JsonWebKeyInput;
 
@@ -28,17 +28,8 @@ function errorOf(response: { errors?: readonly { message: string; extensions?: R
 }
 
 describe.each(await providers())("GraphQL API on %s", (provider) => {
-  let database: FreshDatabase;
-  let gateway: RunningGateway;
+  const gateway = useGateway(provider);
 
-  beforeAll(async () => {
-    database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.cleanup();
-  });
 
   const api = () => gateway.client;
   const keysOf = async (set: string) => (await api().request(GetJsonWebKeySetDocument, { set })).data?.getJsonWebKeySet.keys.map((k) => k.kid);

@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATABLE_ALGORITHMS } from "../../src/domain/algorithms.js";
 import { freshDatabase, providers, type FreshDatabase, type Provider } from "../support/databases.js";
-import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { startGateway, useGateway, type RunningGateway } from "../support/gateway.js";
 import { keyRows } from "../support/rows.js";
 import { issue, issueExpired, issueRevoked } from "../support/tokens.js";
 import { es256, newSet, refusedKeys, UUID_V4 } from "./fixtures.js";
@@ -53,18 +53,11 @@ async function withStoreBroken(provider: Provider, url: string, run: () => Promi
 const matrix = (await providers()).flatMap((provider) => TRANSPORTS.map((name) => [provider, name] as const));
 
 describe.each(matrix)("on %s through %s", (provider, transportName) => {
-  let database: FreshDatabase;
-  let gateway: RunningGateway;
+  const gateway = useGateway(provider);
   let api: Transport;
 
-  beforeAll(async () => {
-    database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url });
+  beforeAll(() => {
     api = transport(transportName, gateway);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.cleanup();
   });
 
   const kidsOf = async (set: string) => ok(await api.getJsonWebKeySet(set)).keys.map((key) => key.kid);
@@ -289,7 +282,7 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
     it("anything unexpected is INTERNAL_SERVER_ERROR with a generic message: no stack, SQL or path", async () => {
       const set = newSet();
       ok(await api.createJsonWebKeySet(set, { alg: "ES256" }));
-      await withStoreBroken(provider, database.url, async () => {
+      await withStoreBroken(provider, gateway.databaseUrl, async () => {
         for (const outcome of [await api.getJsonWebKeySet(set), await api.createJsonWebKeySet(set, { alg: "ES256" })]) {
           expect(failure(outcome, "INTERNAL_SERVER_ERROR").message).not.toMatch(INTERNALS);
         }

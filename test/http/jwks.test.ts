@@ -5,14 +5,14 @@
  * member names, and a substring search for every private value this test created or imported.
  */
 import { exportJWK, generateKeyPair } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CreateJsonWebKeySetDocument, DiscoverJsonWebKeysDocument } from "../../client/gql/graphql.js";
 import { DEFAULT_JWKS_BROADCAST_SETS } from "../../src/config.js";
 import { GENERATABLE_ALGORITHMS } from "../../src/domain/algorithms.js";
 import { PRIVATE_MEMBERS, toPublicJwk, type Jwk } from "../../src/domain/jwk.js";
 import { ifNoneMatchHits, JWKS_CACHE_CONTROL, PublicJwks } from "../../src/http/jwks.js";
-import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
-import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { providers } from "../support/databases.js";
+import { useGateway } from "../support/gateway.js";
 
 const [ID_TOKEN, ACCESS_TOKEN] = DEFAULT_JWKS_BROADCAST_SETS;
 const FORBIDDEN_MEMBERS = new Set<string>([...PRIVATE_MEMBERS, "oth"]);
@@ -67,18 +67,9 @@ async function privateJwk(alg: "RS256" | "ES384" | "EdDSA"): Promise<Record<stri
 }
 
 describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
-  let database: FreshDatabase;
-  let gateway: RunningGateway;
+  const gateway = useGateway(provider);
   const secrets = new Secrets();
 
-  beforeAll(async () => {
-    database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.cleanup();
-  });
 
   const fetchJwks = async (headers: Record<string, string> = {}) => {
     const response = await fetch(`${gateway.origin}/.well-known/jwks.json`, { headers });
@@ -303,17 +294,7 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
 });
 
 describe.each(await providers())("JWKS_BROADCAST_SETS on %s", (provider) => {
-  let database: FreshDatabase;
-  let gateway: RunningGateway;
-
-  beforeAll(async () => {
-    database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url, env: { JWKS_BROADCAST_SETS: "second, first ,second" } });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.cleanup();
-  });
+  const gateway = useGateway(provider, { env: { JWKS_BROADCAST_SETS: "second, first ,second" } });
 
   it("publishes the configured sets in the configured order, each once, and nothing else", async () => {
     for (const [set, kid] of [["first", "f"], ["second", "s"], [ID_TOKEN, "default-set"]]) {

@@ -4,10 +4,10 @@
  * refusal of bodies that are not JSON or not the JSON a route expects, before the service runs.
  * The behaviour of the operations themselves is in test/behaviour, shared with GraphQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { es256, newSet } from "../behaviour/fixtures.js";
-import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
-import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { providers } from "../support/databases.js";
+import { useGateway } from "../support/gateway.js";
 
 const JSON_UTF8 = "application/json; charset=utf-8";
 const NO_CACHE = "private, no-cache, no-store, must-revalidate";
@@ -16,17 +16,8 @@ const DECODE_ERROR = "The request was malformed or contained invalid parameters"
 const path = (...segments: string[]) => `/${["keys", ...segments.map(encodeURIComponent)].join("/")}`;
 
 describe.each(await providers())("REST routes on %s", (provider) => {
-  let database: FreshDatabase;
-  let gateway: RunningGateway;
+  const gateway = useGateway(provider);
 
-  beforeAll(async () => {
-    database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.cleanup();
-  });
 
   /** A body that is not a string is sent as JSON; a string is sent as it is (to send broken JSON). */
   async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {

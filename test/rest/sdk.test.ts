@@ -6,11 +6,11 @@
  */
 import { AdminApi, Configuration as ConfigurationV1, type JSONWebKey, type JSONWebKeySet } from "@ory/hydra-client-v1";
 import { Configuration as ConfigurationV2, JwkApi, type JsonWebKey, type JsonWebKeySet } from "@ory/hydra-client-v2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { es256 } from "../behaviour/fixtures.js";
 import { restFailure, type Outcome, type Transport } from "../behaviour/transports.js";
-import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
-import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { providers } from "../support/databases.js";
+import { useGateway } from "../support/gateway.js";
 import { legacyJsonWebKeyApi } from "./legacy-sdk.js";
 
 type Operations = Omit<Transport, "name">;
@@ -92,18 +92,11 @@ const kids = (outcome: Outcome<{ keys: { kid: string }[] }>) => ("ok" in outcome
 const matrix = (await providers()).flatMap((provider) => Object.keys(SDKS).map((sdk) => [provider, sdk as keyof typeof SDKS] as const));
 
 describe.each(matrix)("on %s, %s", (provider, sdk) => {
-  let database: FreshDatabase;
-  let gateway: RunningGateway;
+  const gateway = useGateway(provider);
   let api: Operations;
 
-  beforeAll(async () => {
-    database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url });
+  beforeAll(() => {
     api = SDKS[sdk](gateway.origin);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.cleanup();
   });
 
   it("runs all seven operations, unmodified", async () => {

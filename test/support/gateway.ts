@@ -11,10 +11,13 @@ import { PRIVATE_MEMBERS } from "../../src/domain/jwk.js";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createClient, type Client } from "../../client/client.js";
+import { afterAll, beforeAll } from "vitest";
+import { freshDatabase, type FreshDatabase, type Provider } from "./databases.js";
 import { TEST_SECRET } from "./keyring.js";
 
 export interface RunningGateway {
   app: App;
+  databaseUrl: string;
   /** http://127.0.0.1:<port> */
   origin: string;
   client: Client;
@@ -50,6 +53,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const origin = await app.server.listen({ port: 0, host: "127.0.0.1" });
   return {
     app,
+    databaseUrl: options.databaseUrl,
     origin,
     client: createClient(`${origin}/graphql`),
     async graphql(query, variables, headers = {}) {
@@ -90,4 +94,28 @@ async function privateValuesIn(app: App): Promise<string[]> {
   } catch {
     return []; // a test broke the store on purpose (dropped table, dropped database)
   }
+}
+
+/**
+ * For the enclosing describe block: a gateway on a fresh `provider` database, started before its
+ * tests and closed (database dropped) after them. The returned object stands for the running
+ * gateway once the block's tests run.
+ */
+export function useGateway(provider: Provider, options: Omit<StartOptions, "databaseUrl"> = {}): RunningGateway {
+  let database: FreshDatabase | undefined;
+  let running: RunningGateway | undefined;
+  beforeAll(async () => {
+    database = await freshDatabase(provider);
+    running = await startGateway({ ...options, databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await running?.close();
+    await database?.cleanup();
+  });
+  return new Proxy({} as RunningGateway, {
+    get(_, member) {
+      if (!running) throw new TypeError("useGateway(): the gateway is only there while the describe block's tests run");
+      return Reflect.get(running, member);
+    },
+  });
 }
