@@ -21,11 +21,23 @@ import { migrate, providerOf } from "./persistence/migrate.js";
 import { PrismaAuditLog } from "./persistence/prisma-audit-log.js";
 import { PrismaJsonWebKeyRepository } from "./persistence/prisma-repository.js";
 import { PrismaTokenStore } from "./persistence/prisma-token-store.js";
+import { CachedTokenStore } from "./persistence/cached-token-store.js";
+import { CachedJsonWebKeyRepository } from "./persistence/cached-repository.js";
+import type { ChangeFeed } from "./persistence/change-feed.js";
+import { openChangeFeed } from "./persistence/feeds.js";
+import { GenerationLimiter } from "./domain/generation-limiter.js";
+import { KeyPool } from "./persistence/key-pool.js";
 
 export interface App {
   server: FastifyInstance;
   service: JsonWebKeyService;
   database: Database;
+  /** The key-set cache, unless KEY_CACHE_MAX_KEYS=0. */
+  keyCache?: CachedJsonWebKeyRepository;
+  /** The RSA key pool, unless KEY_POOL_SIZE=0 (README, "RSA key pool and generation limits"). */
+  keyPool?: KeyPool;
+  /** Bounds inline RSA generations (KEY_GENERATION_CONCURRENCY, KEY_GENERATION_QUEUE). */
+  generationLimiter: GenerationLimiter;
   /** Stops accepting requests, drains in-flight ones, then closes the database. */
   close(): Promise<void>;
 }
@@ -50,22 +62,36 @@ export class StartupError extends Error {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   await prepareSchema(config);
   const database = await openDatabase(config.databaseUrl);
+  let feed: ChangeFeed | undefined;
+  let server: FastifyInstance | undefined;
   try {
     // Before anything can serve: the secrets must open this database, and no key stays in plaintext.
     const keyStore = await openKeyStore(config, database);
-    const repository = new PrismaJsonWebKeyRepository(database, keyStore.sealer, {
-      onIntegrityFailure: (error) => server.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a stored key failed its integrity check"),
+    const stored = new PrismaJsonWebKeyRepository(database, keyStore.sealer, {
+      onIntegrityFailure: (error) => server?.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a stored key failed its integrity check"),
     });
+    // What other processes write reaches this one's caches through the change feed (README, "Performance").
+    feed = await openChangeFeed(database, config.databaseUrl, {
+      onError: (error) => server?.log.warn({ err: describeError(error) }, "the change feed lost its database connection: caches are bypassed until it is back"),
+      onReconnected: () => server?.log.info("the change feed is connected again: caches are in use"),
+    });
+    const keyCache = config.keyCacheMaxKeys > 0 ? new CachedJsonWebKeyRepository(stored, feed, { maxKeys: config.keyCacheMaxKeys }) : undefined;
+    const repository = keyCache ?? stored;
     const jwks = new PublicJwks({ sets: config.jwksBroadcastSets, load: (set) => repository.getKeySet(set) });
+    feed.subscribe((change) => {
+      if (change.kind === "key-set") jwks.invalidate(change.set);
+      else if (change.kind === "key-sets" || change.kind === "everything") jwks.invalidate();
+    });
     const metrics = new GatewayMetrics();
     // Access control (README, "Access control"): tokens, or open mode where it is allowed.
     const openAccessAllowed = config.allowOpenAccess || isLoopbackHost(config.host);
     const authenticator = new Authenticator({
-      store: new PrismaTokenStore(database),
+      // Token rows cached, emptied by every token change of any process: a revocation holds on the next request.
+      store: new CachedTokenStore(new PrismaTokenStore(database), feed),
       openAccessAllowed,
       recheckMs: overrides.openModeRecheckMs,
-      onOpenModeEnded: () => server.log.warn("an API token is active now: open mode has ended, every admin request needs a token"),
-      onRejected: (reason, tokenId) => server.log.info({ reason, tokenId }, "refused API credentials"),
+      onOpenModeEnded: () => server?.log.warn("an API token is active now: open mode has ended, every admin request needs a token"),
+      onRejected: (reason, tokenId) => server?.log.info({ reason, tokenId }, "refused API credentials"),
     });
     const accessMode = await authenticator.mode();
     if (accessMode === "closed") {
@@ -74,15 +100,32 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           "Create a token first (npm run token -- create --name <name> --scopes keys:read,keys:write), or set ALLOW_OPEN_ACCESS=true to serve without authentication on purpose.",
       );
     }
+    // RSA generation: bounded (KEY_GENERATION_BUSY beyond the queue), and served from the key pool when it has keys.
+    const generationLimiter = new GenerationLimiter({ concurrency: config.keyGenerationConcurrency, queue: config.keyGenerationQueue });
+    const keyPool =
+      config.keyPoolSize > 0
+        ? new KeyPool({
+            database,
+            sealer: keyStore.sealer,
+            limiter: generationLimiter,
+            algs: config.keyPoolAlgs,
+            size: config.keyPoolSize,
+            generate: overrides.generate,
+            onCount: (alg, keys) => metrics.observePooledKeys(alg, keys),
+            onTaken: (alg) => metrics.observePooledKeyTaken(alg),
+          })
+        : undefined;
     const service = new JsonWebKeyService({
+      keySource: keyPool ? (request) => keyPool.take(request) : undefined,
+      generationLimiter,
       repository,
       audit: new PrismaAuditLog(database),
-      onAuditFailure: (error) => server.log.error({ err: describeError(error) }, "an audit record of a refused or failed operation could not be written"),
+      onAuditFailure: (error) => server?.log.error({ err: describeError(error) }, "an audit record of a refused or failed operation could not be written"),
       generate: overrides.generate,
       onKeySetChanged: (set) => jwks.invalidate(set),
       onKeyGenerated: (alg, seconds) => metrics.observeKeyGenerated(alg, seconds),
     });
-    const server = await buildServer({
+    server = await buildServer({
       schema: await createSchema(service, jwks),
       service,
       jwks,
@@ -95,18 +138,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       corsOrigins: config.corsOrigins,
       logger: overrides.logger ?? { level: config.logLevel, redact: REDACT_PATHS },
     });
-    logKeyStoreReport(server.log, keyStore.report);
-    logAccessMode(server.log, accessMode, config);
+    const listening = server;
+    logKeyStoreReport(listening.log, keyStore.report);
+    logAccessMode(listening.log, accessMode, config);
+    // Fills in the background: readiness does not wait for it.
+    keyPool?.start(listening.log);
     return {
-      server,
+      server: listening,
       service,
       database,
+      keyCache,
+      keyPool,
+      generationLimiter,
       close: async () => {
-        await server.close();
+        await keyPool?.close(); // no pool write after this; claims of draining requests still work
+        await listening.close();
+        await feed?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await feed?.close();
     await database.close();
     throw error instanceof KeyringError ? new StartupError(error.message) : error;
   }

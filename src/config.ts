@@ -2,7 +2,10 @@
  * Configuration, read from the environment in one place. `loadConfig` validates every variable
  * and returns a frozen object, or throws a ConfigError naming the variable at fault.
  */
+import { DEFAULT_KEY_CACHE_MAX_KEYS } from "./persistence/cached-repository.js";
 import { MIN_SECRET_LENGTH } from "./persistence/keyring.js";
+import { availableParallelism } from "node:os";
+import { isRsaAlgorithm } from "./domain/generation-limiter.js";
 
 export interface Config {
   readonly production: boolean;
@@ -34,6 +37,31 @@ export interface Config {
    * API cross-origin, e.g. `https://studio.apollographql.com`. Default: none (README, "GraphQL hardening").
    */
   readonly corsOrigins: readonly string[];
+  /**
+   * KEY_CACHE_MAX_KEYS: how many keys the in-memory key-set cache may hold over all sets; 0 turns it
+   * off (README, "Performance"). Default 50,000.
+   */
+  readonly keyCacheMaxKeys: number;
+  /**
+   * RSA key pool and generation limits (README, "RSA key pool and generation limits").
+   * KEY_GENERATION_CONCURRENCY: RSA keys generated at once; default half the CPUs, at least 1.
+   * KEY_GENERATION_QUEUE: RSA creates that may wait for a slot before KEY_GENERATION_BUSY; default 16.
+   * KEY_POOL_SIZE: RSA keys kept ready per algorithm of KEY_POOL_ALGS; 0 turns the pool off. Default 4.
+   * KEY_POOL_ALGS: RSA algorithms to keep keys for (RS256…PS512). Default RS256.
+   */
+  readonly keyGenerationConcurrency: number;
+  readonly keyGenerationQueue: number;
+  readonly keyPoolSize: number;
+  readonly keyPoolAlgs: readonly string[];
+}
+
+export const DEFAULT_KEY_GENERATION_QUEUE = 16;
+export const DEFAULT_KEY_POOL_SIZE = 4;
+export const DEFAULT_KEY_POOL_ALGS = ["RS256"] as const;
+
+/** Half the CPUs (RSA generation is CPU-bound; the rest serve requests), at least 1. */
+export function defaultKeyGenerationConcurrency(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -76,6 +104,11 @@ export function loadConfig(env: Env): Config {
     graphqlIntrospection: boolean(env, "GRAPHQL_INTROSPECTION", !production),
     graphqlExplorer: boolean(env, "GRAPHQL_EXPLORER", !production),
     corsOrigins: originList(env, "CORS_ORIGINS"),
+    keyCacheMaxKeys: integer(env, "KEY_CACHE_MAX_KEYS", DEFAULT_KEY_CACHE_MAX_KEYS, 0, 10_000_000),
+    keyGenerationConcurrency: integer(env, "KEY_GENERATION_CONCURRENCY", defaultKeyGenerationConcurrency(), 1, 1024),
+    keyGenerationQueue: integer(env, "KEY_GENERATION_QUEUE", DEFAULT_KEY_GENERATION_QUEUE, 0, 100_000),
+    keyPoolSize: integer(env, "KEY_POOL_SIZE", DEFAULT_KEY_POOL_SIZE, 0, 1000),
+    keyPoolAlgs: rsaAlgorithmList(env, "KEY_POOL_ALGS", DEFAULT_KEY_POOL_ALGS),
   });
 }
 
@@ -120,6 +153,19 @@ function setList(env: Env, name: string, fallback: readonly string[]): readonly 
   const bad = sets.find((set) => set.length > 255 || /[\u0000-\u001f\u007f]/.test(set));
   if (bad !== undefined) throw new ConfigError(name, `set names must be 1 to 255 characters without control characters, got ${JSON.stringify(bad.slice(0, 64))}`);
   return Object.freeze(sets);
+}
+
+/** A comma-separated list of RSA algorithms (the only ones worth pooling), trimmed, repeats dropped. */
+function rsaAlgorithmList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return Object.freeze([...fallback]);
+  const algs = [...new Set(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  if (algs.length === 0) throw new ConfigError(name, `must list at least one algorithm, got ${JSON.stringify(raw)}`);
+  const bad = algs.find((alg) => !isRsaAlgorithm(alg));
+  if (bad !== undefined) {
+    throw new ConfigError(name, `lists ${JSON.stringify(bad.slice(0, 32))}; only RSA algorithms are pooled (RS256, RS384, RS512, PS256, PS384, PS512): other keys generate in under a millisecond`);
+  }
+  return Object.freeze(algs);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_JWKS_BROADCAST_SETS, loadConfig } from "../src/config.js";
+import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_JWKS_BROADCAST_SETS, defaultKeyGenerationConcurrency, loadConfig } from "../src/config.js";
 
 const SECRET = "a-secret-of-exactly-32-character";
 const OTHER = "another-secret-of-more-than-32-characters";
@@ -18,6 +18,12 @@ describe("loadConfig", () => {
       graphqlIntrospection: true,
       graphqlExplorer: true,
       corsOrigins: [],
+      // RSA key pool and generation limits (test/persistence/key-pool.test.ts checks them further).
+      keyPoolSize: 4,
+      keyPoolAlgs: ["RS256"],
+      keyGenerationConcurrency: defaultKeyGenerationConcurrency(),
+      keyGenerationQueue: 16,
+      keyCacheMaxKeys: 50_000,
     });
     expect(DEFAULT_DATABASE_URL).toBe("file:./data/jwk-gateway.db");
   });

@@ -6,8 +6,17 @@
  *
  * The bodies are set over IPC (`set`) after the gateway has been asked once, so the routes exist
  * from the start and only the bytes change.
+ *
+ * A second app on its own port is a diagnostic, not a limit: Apollo Server alone, on the same
+ * Fastify integration, with the gateway's printed schema (schema.graphql) and a resolver that returns
+ * the gateway's answer from memory: no authentication, no plugins, no storage. What it reaches is
+ * what any gateway built on Apollo Server can reach here.
  */
+import { readFileSync } from "node:fs";
+import { ApolloServer } from "@apollo/server";
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify from "fastify";
+import { buildSchema } from "graphql";
 import { serveChild } from "./rpc.js";
 
 export interface BareResponse {
@@ -32,17 +41,37 @@ serveChild(async () => {
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (!address || typeof address === "string") throw new Error("no TCP address");
+
+  let answer_: unknown = null;
+  const apolloApp = Fastify({ logger: false });
+  const schema = buildSchema(readFileSync(new URL("../../schema.graphql", import.meta.url), "utf8"));
+  const apollo = new ApolloServer({
+    schema,
+    rootValue: { getJsonWebKeySet: () => answer_ },
+    plugins: [fastifyApolloDrainPlugin(apolloApp)],
+  });
+  await apollo.start();
+  await apolloApp.register(fastifyApollo(apollo));
+  await apolloApp.listen({ port: 0, host: "127.0.0.1" });
+  const apolloAddress = apolloApp.server.address();
+  if (!apolloAddress || typeof apolloAddress === "string") throw new Error("no TCP address");
+
   return {
     port: address.port,
     handlers: {
       set(args: { route: BareRoute; response: BareResponse }) {
         responses.set(args.route, { body: Buffer.from(args.response.body), headers: args.response.headers });
+        if (args.route === "graphql") answer_ = (JSON.parse(args.response.body) as { data: { getJsonWebKeySet: unknown } }).data.getJsonWebKeySet;
+      },
+      apolloOrigin() {
+        return `http://127.0.0.1:${apolloAddress.port}`;
       },
       cpu() {
         const usage = process.cpuUsage();
         return usage.user + usage.system;
       },
       async close() {
+        await apolloApp.close();
         await app.close();
       },
     },

@@ -35,6 +35,8 @@ const { values: options } = parseArgs({
     growth: { type: "string", default: "1,10,100,1000,10000" },
     "log-level": { type: "string", default: "warn" },
     "no-write": { type: "boolean", default: false },
+    /** Comma-separated scenarios (read,create,rsa,isolation,growth) for a quick partial run; implies --no-write. */
+    only: { type: "string" },
     /** Re-renders BENCHMARKS.md and bench/chart.svg from bench/last-run.json without measuring. */
     "render-only": { type: "boolean", default: false },
   },
@@ -64,6 +66,7 @@ const settings: Settings = {
   rsaSamples: 5,
   rsaInFlight: 8,
   profile: options.profile,
+  only: options.only ? new Set(options.only.split(",").map((name) => name.trim())) : undefined,
   profileDir: path.join(ROOT, "bench", "profiles"),
   root: ROOT,
 };
@@ -168,7 +171,7 @@ console.log("");
 console.log(`Wall time: ${run.wallSeconds.toFixed(1)} s`);
 for (const note of notes) console.log(`Note: ${note}`);
 for (const db of databases) for (const problem of db.problems) console.log(`Failed requests (${db.kind}): ${problem}`);
-if (!options["no-write"]) {
+if (!options["no-write"] && !options.only) {
   await mkdir(path.join(ROOT, "bench"), { recursive: true });
   await writeFile(path.join(ROOT, "BENCHMARKS.md"), markdown(run));
   await writeFile(path.join(ROOT, "bench", "chart.svg"), chart(run));

@@ -110,6 +110,19 @@ function rows(db: DbResult): Row[] {
       limit: `bare ${rps(pair.limit)}${cpuText(pair.limit)}`,
       figure: `${fixed(pair.ratio, 2)}×${cpu === undefined ? "" : ` (CPU ${fixed(cpu, 2)}×)`}`,
     });
+    if (route === "graphql" && db.apolloAlone) {
+      const alone = db.apolloAlone;
+      const aloneCpu = cpuRatio(alone.gateway, alone.limit);
+      out.push({
+        db: db.kind,
+        scenario: "diagnostic: Apollo Server alone, same document, answer from memory",
+        gateway: `${rps(alone.gateway)}, ${lat(alone.gateway)}${cpuText(alone.gateway)}`,
+        limit: `bare ${rps(alone.limit)}${cpuText(alone.limit)}`,
+        figure: `${fixed(alone.ratio, 2)}×${aloneCpu === undefined ? "" : ` (CPU ${fixed(aloneCpu, 2)}×)`}`,
+        target: "—",
+        verdict: `gateway = ${fixed(pair.ratio / alone.ratio, 2)}× Apollo alone`,
+      });
+    }
   }
   for (const alg of ["ES256", "EdDSA"] as const) {
     const load = db.creates[alg];

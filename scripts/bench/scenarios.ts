@@ -26,6 +26,8 @@ export interface Settings {
   /** Growth keys from a previous database's run, to store the same keys again without generating them. */
   growthKeys?: unknown[];
   profile: boolean;
+  /** Scenarios to run (--only); all when undefined. A partial run is for iterating, not for BENCHMARKS.md. */
+  only?: ReadonlySet<string>;
   profileDir: string;
   root: string;
 }
@@ -90,6 +92,8 @@ export interface DbResult {
   loadAverage: { before: number[]; after: number[] };
   seconds: Record<string, number>;
   read: Partial<Record<BareRoute, Pair>>;
+  /** Diagnostic: Apollo Server alone (bare-child.ts) answering the GraphQL read from memory, against the bare route. */
+  apolloAlone?: Pair;
   skipped: string[];
   creates: Partial<Record<"ES256" | "EdDSA", LoadResult>>;
   rsa?: { createMs: number[]; rawMs: number[]; createP50: number; rawP50: number };
@@ -183,7 +187,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
   const readSpecs = Object.fromEntries(
     Object.entries(readSpecs0).map(([route, make]) => [route, (origin: string) => ({ ...make(origin), target: origin === server.origin ? serverTarget : bareTarget })]),
   ) as typeof readSpecs0;
-  await timed("read", async () => {
+  if (!settings.only || settings.only.has("read")) await timed("read", async () => {
     for (const route of READ_ROUTES) {
       const spec = readSpecs[route](server.origin);
       if (route === "restPublic" && !auth.readToken) continue;
@@ -206,6 +210,18 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
       }
       const [gateway, limit] = await runPair(full(spec), full(readSpecs[route](bare.origin)));
       result.read[route] = { gateway, limit, ratio: gateway.rps / limit.rps };
+      if (route === "graphql") {
+        const apolloOrigin = await bare.call<string>("apolloOrigin");
+        const alone = await capture({ ...spec, url: `${apolloOrigin}/graphql`, headers: { "content-type": "application/json" } }, route);
+        if (typeof alone === "string" || JSON.stringify(JSON.parse(alone.body)) !== JSON.stringify(JSON.parse(captured.body))) {
+          throw new Error("Apollo alone does not answer what the gateway answers");
+        }
+        const [apollo, bareAgain] = await runPair(
+          full({ ...spec, url: `${apolloOrigin}/graphql`, headers: { "content-type": "application/json" }, target: bareTarget }),
+          full(readSpecs[route](bare.origin)),
+        );
+        result.apolloAlone = { gateway: apollo, limit: bareAgain, ratio: apollo.rps / bareAgain.rps };
+      }
     }
   });
 
@@ -220,7 +236,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     bodyPerRequest: () => JSON.stringify({ query: CREATE_MUTATION, variables: { set, input: { alg, kid: `${alg}-${runId}-${counter++}` } } }),
     failedBody: graphqlFailed,
   });
-  await timed("create", async () => {
+  if (!settings.only || settings.only.has("create")) await timed("create", async () => {
     result.creates.ES256 = await load(createSpec("ES256", "bench.create.es256"));
     result.creates.EdDSA = await load(createSpec("EdDSA", "bench.create.eddsa"));
   });
@@ -237,7 +253,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     if (!response.ok || graphqlFailed(body)) throw new Error(`RSA create failed: ${response.status} ${body.slice(0, 300)}`);
     return performance.now() - started;
   };
-  await timed("rsa", async () => {
+  if (!settings.only || settings.only.has("rsa")) await timed("rsa", async () => {
     const createMs: number[] = [];
     const rawMs: number[] = [];
     for (let i = 0; i < settings.rsaSamples; i++) {
@@ -299,7 +315,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     preparing ??= server.call<SeedReport>("seedGrowth", { ...seedArgs, keysOnly: true });
     preparing.catch(() => {}); // awaited (and reported) by the growth scenario
   };
-  await timed("isolation", async () => {
+  if (!settings.only || settings.only.has("isolation")) await timed("isolation", async () => {
     const idle = await measureWithEld(false);
     const loaded = await withRsaInFlight(async () => {
       const reads = await measureWithEld(true);
@@ -327,7 +343,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     connections: settings.growthConnections,
   });
   let largestGrowth: LoadSpec | undefined;
-  await timed("growth", async () => {
+  if (!settings.only || settings.only.has("growth")) await timed("growth", async () => {
     startSeeding();
     await preparing;
     const seeded = await server.call<SeedReport>("seedGrowth", seedArgs);

@@ -15,6 +15,9 @@ export const ERROR_CODES = {
   KEY_INTEGRITY: 500,
   // After KEY_INTEGRITY: a status seen without its error (metrics' outcomeOfStatus) maps to the last code listed.
   INTERNAL_SERVER_ERROR: 500,
+  /** Every RSA generation slot and queue place is taken (generation-limiter.ts); REST adds Retry-After. */
+  KEY_GENERATION_BUSY: 503,
+  // After KEY_GENERATION_BUSY, for the same reason: a bare 503 counts as SERVICE_UNAVAILABLE.
   SERVICE_UNAVAILABLE: 503,
 } as const;
 
@@ -97,6 +100,25 @@ export class UnavailableError extends JwkGatewayError {
   override name = "UnavailableError";
   constructor(message = "The key store is unavailable, try again later") {
     super("SERVICE_UNAVAILABLE", message);
+  }
+}
+
+/**
+ * Too many RSA generations at once (src/domain/generation-limiter.ts): refused before anything is
+ * written. `retryAfterSeconds` is what REST sends as `Retry-After`.
+ */
+export class KeyGenerationBusyError extends JwkGatewayError {
+  override name = "KeyGenerationBusyError";
+  constructor(
+    readonly concurrency: number,
+    readonly queue: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      "KEY_GENERATION_BUSY",
+      `Too many RSA keys are being generated right now (${concurrency} at once, ${queue} waiting), so none was created. Try again in a few seconds. ` +
+        "Operators: enable or grow the RSA key pool (KEY_POOL_SIZE, KEY_POOL_ALGS), or raise KEY_GENERATION_CONCURRENCY / KEY_GENERATION_QUEUE.",
+    );
   }
 }
 

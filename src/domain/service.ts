@@ -11,13 +11,15 @@
  * private fields, REST answers the public projection).
  */
 import { randomUUID } from "node:crypto";
+import DataLoader from "dataloader";
 import { INTERNAL_CALLER, type Caller } from "../auth/caller.js";
 import { authorize, canReadPrivateMembers, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
 import type { Scope } from "../auth/scopes.js";
 import { DEFAULT_KEY_USE } from "./algorithms.js";
 import { AUDIT_OK, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditEvent, type AuditLog } from "./audit.js";
 import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
-import { generateJwk, type GenerateOptions } from "./generate.js";
+import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
+import { isRsaAlgorithm, type GenerationLimiter } from "./generation-limiter.js";
 import { withoutPrivateMembers, type Jwk, type JwkInput, type JwkSet } from "./jwk.js";
 import type { JsonWebKeyRepository } from "./repository.js";
 import { validateJwk, validateKeySet } from "./validate.js";
@@ -45,6 +47,16 @@ export interface ReadOptions {
    * - `public` (GraphQL, when the query selects no private field): none, and nothing to record.
    */
   members?: MemberSelection;
+  /**
+   * Where the set comes from: a per-request loader (keySetLoader()), so that one GraphQL document
+   * naming a set many times (aliases, repeated fields) reads it once. Default: the repository.
+   */
+  keySets?: KeySetLoader;
+}
+
+/** Loads sets, each at most once per loader; see JsonWebKeyService.keySetLoader. */
+export interface KeySetLoader {
+  load(set: string): Promise<readonly Jwk[]>;
 }
 
 export interface AuditEventsQuery {
@@ -72,6 +84,14 @@ export interface JsonWebKeyServiceOptions {
   onKeySetChanged?: (set: string) => void;
   /** Called after each key generation with its algorithm and how long it took (metrics). */
   onKeyGenerated?: (alg: string, seconds: number) => void;
+  /**
+   * Keys generated ahead of time (the RSA key pool, persistence/key-pool.ts): asked first, with the
+   * request's defaulted kid and use; `undefined` means generate inline. A key it returns is never
+   * handed out again, even when storing it fails. Not reported to onKeyGenerated.
+   */
+  keySource?: (request: GenerateJwkRequest) => Promise<Jwk | undefined>;
+  /** Bounds inline RSA generations (KEY_GENERATION_BUSY when saturated); without it they are unbounded. */
+  generationLimiter?: GenerationLimiter;
 }
 
 const NO_AUDIT: AuditLog = { record: async () => {}, list: async () => [] };
@@ -83,6 +103,8 @@ export class JsonWebKeyService {
   private readonly generateOptions: GenerateOptions;
   private readonly changed: (set: string) => void;
   private readonly generated: (alg: string, seconds: number) => void;
+  private readonly keySource: (request: GenerateJwkRequest) => Promise<Jwk | undefined>;
+  private readonly limiter: GenerationLimiter | undefined;
 
   constructor(options: JsonWebKeyServiceOptions) {
     this.repository = options.repository;
@@ -91,6 +113,8 @@ export class JsonWebKeyService {
     this.generateOptions = options.generate ?? {};
     this.changed = options.onKeySetChanged ?? (() => {});
     this.generated = options.onKeyGenerated ?? (() => {});
+    this.keySource = options.keySource ?? (async () => undefined);
+    this.limiter = options.generationLimiter;
   }
 
   /** Generates one key and adds it to the set, creating the set if needed. Returns a set of just that key. */
@@ -103,9 +127,8 @@ export class JsonWebKeyService {
       const use = request.use || DEFAULT_KEY_USE;
       // Generation happens before any write (security.md R5.5); the generated key goes through the
       // same validator as imported keys, so everything stored can be read back and PUT again.
-      const started = performance.now();
-      const generated = await generateJwk({ alg: request.alg, kid, use }, this.generateOptions);
-      this.generated(request.alg, (performance.now() - started) / 1000);
+      // A pooled key (keySource) was already removed from its pool: if anything below fails, it is lost, never reused.
+      const generated = (await this.keySource({ alg: request.alg, kid, use })) ?? (await this.generate({ alg: request.alg, kid, use }));
       const key = validateJwk(generated);
       await this.repository.addKey(set, key, audit());
       this.changed(set);
@@ -113,15 +136,41 @@ export class JsonWebKeyService {
     });
   }
 
+  /** Generates inline, RSA within the limiter's bounds; times the generation itself (not the wait) for onKeyGenerated. */
+  private async generate(request: GenerateJwkRequest): Promise<Jwk> {
+    const work = async () => {
+      const started = performance.now();
+      const generated = await generateJwk(request, this.generateOptions);
+      this.generated(request.alg, (performance.now() - started) / 1000);
+      return generated;
+    };
+    return this.limiter && isRsaAlgorithm(request.alg) ? this.limiter.run(work) : work();
+  }
+
   /** Every key of the set, newest first. A missing or empty set is not found. */
   async getJsonWebKeySet(set: string, caller: Caller = INTERNAL_CALLER, options: ReadOptions = {}): Promise<JwkSet> {
     const keys = await this.read(caller, { operation: "getJsonWebKeySet", set }, options, async () => {
       checkName("set", set);
-      const keys = await this.repository.getKeySet(set);
+      const keys = options.keySets ? [...(await options.keySets.load(set))] : await this.repository.getKeySet(set);
       if (keys.length === 0) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
       return keys;
     });
     return { set, keys };
+  }
+
+  /**
+   * A loader for one request (GraphQL's context): each set is read at most once through it, and the
+   * sets named in one tick are read together. Access checks and audit records still happen per
+   * operation; only the storage read is shared.
+   */
+  keySetLoader(): KeySetLoader {
+    return new DataLoader<string, readonly Jwk[]>(
+      async (sets) => {
+        const settled = await Promise.allSettled(sets.map((set) => this.repository.getKeySet(set)));
+        return settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : asError(outcome.reason)));
+      },
+      { cache: true },
+    );
   }
 
   /** A set holding the one key `kid`. */
@@ -279,6 +328,10 @@ export class JsonWebKeyService {
       this.auditFailed(error);
     }
   }
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }
 
 /** An audit outcome: the error's code, or INTERNAL_SERVER_ERROR for anything unexpected. */

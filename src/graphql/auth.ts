@@ -14,10 +14,12 @@ import { ANONYMOUS, callerOf, type Caller } from "../auth/caller.js";
 import { authorize, isOperation } from "../auth/policy.js";
 import { isScope, type Scope } from "../auth/scopes.js";
 import { PRIVATE_MEMBERS } from "../domain/jwk.js";
-import type { JsonWebKeyService, MemberSelection } from "../domain/service.js";
+import type { JsonWebKeyService, KeySetLoader, MemberSelection } from "../domain/service.js";
 
 export interface GraphQLContext {
   caller: Caller;
+  /** This request's set loader (JsonWebKeyService.keySetLoader): a set named twice is read once. */
+  keySets?: KeySetLoader;
 }
 
 /** The GraphQL type whose private members are checked (types.ts). */

@@ -28,8 +28,8 @@ export class JsonWebKeyResolver {
 
   @Authorized(OPERATION_SCOPES.getJsonWebKeySet)
   @Query(() => JsonWebKeySetType, { description: "All keys of a set, newest first (seed: GET /keys/{set}). Needs keys:read" })
-  getJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return this.service.getJsonWebKeySet(set, caller, { members: requestedMembers(info) });
+  getJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller, keySets }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.getJsonWebKeySet(set, caller, { members: requestedMembers(info), keySets });
   }
 
   @Authorized(OPERATION_SCOPES.getJsonWebKey)

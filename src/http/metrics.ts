@@ -9,7 +9,7 @@
  * series stay bounded and no key material can reach them (security.md NL-3).
  */
 import type { FastifyInstance } from "fastify";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERROR_CODES } from "../domain/errors.js";
 
 declare module "fastify" {
@@ -79,6 +79,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly pooledKeys = new Gauge({
+    name: "jwkgw_key_pool_keys",
+    help: "RSA keys ready in the key pool (every process's), by algorithm, as last counted by this process",
+    labelNames: ["alg"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly pooledKeysTaken = new Counter({
+    name: "jwkgw_key_pool_taken_total",
+    help: "Keys createJsonWebKeySet took from the key pool instead of generating them, by algorithm",
+    labelNames: ["alg"] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: GatewayMetricsOptions = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -94,6 +108,16 @@ export class GatewayMetrics {
   observeKeyGenerated(alg: string, seconds: number): void {
     this.generations.inc({ alg });
     this.generationSeconds.observe({ alg }, seconds);
+  }
+
+  /** The number of keys ready in the pool of `alg`. */
+  observePooledKeys(alg: string, keys: number): void {
+    this.pooledKeys.set({ alg }, keys);
+  }
+
+  /** One key taken from the pool (not a generation: jwkgw_key_generations_total counts inline ones). */
+  observePooledKeyTaken(alg: string): void {
+    this.pooledKeysTaken.inc({ alg });
   }
 }
 

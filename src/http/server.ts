@@ -8,7 +8,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastif
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import { httpStatusOf } from "../domain/errors.js";
-import { MAX_NAME_LENGTH, type JsonWebKeyService } from "../domain/service.js";
+import { MAX_NAME_LENGTH, type JsonWebKeyService, type KeySetLoader } from "../domain/service.js";
 import type { GraphQLContext } from "../graphql/auth.js";
 import { createFormatError } from "../graphql/errors.js";
 import { documentLimits } from "../graphql/hardening.js";
@@ -71,6 +71,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Every security flag explicit, whatever NODE_ENV says (security.md R4.1; README, "GraphQL hardening").
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM (drain, close the feed, the pool and the database, exit 0); Apollo's
+    // own handler would re-raise the signal once it has stopped and kill the process mid-close.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     parseOptions: limits.parseOptions,
@@ -96,7 +99,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
   });
 
-  await app.register(fastifyApollo(apollo), { context: async (request) => ({ caller: await authenticateRequest(options.authenticate, request, "graphql") }) });
+  await app.register(fastifyApollo(apollo), {
+    context: async (request) => ({ caller: await authenticateRequest(options.authenticate, request, "graphql"), keySets: lazyKeySetLoader(options.service) }),
+  });
   // Its own encapsulated plugin, so its Hydra error envelope replaces the handler above.
   await app.register(restApi, { service: options.service, authenticate: options.authenticate });
 
@@ -112,4 +117,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   return app;
+}
+
+/** The request's set loader, made on its first use: a request refused before its resolvers run never touches the service. */
+function lazyKeySetLoader(service: JsonWebKeyService): KeySetLoader {
+  let loader: KeySetLoader | undefined;
+  return { load: (set) => (loader ??= service.keySetLoader()).load(set) };
 }

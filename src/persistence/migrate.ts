@@ -22,7 +22,10 @@
  *  7. the wasm module is instantiated once per process;
  *  8. "External error id#N" is replaced by the real message from the adapter's error registry;
  *  9. P1014 (no `_prisma_migrations` table yet) means nothing was applied;
- * 10. the parent folder of a `file:` database is created first.
+ * 10. the parent folder of a `file:` database is created first;
+ * 11. Postgres: adapter-pg's executeScript splits a script on every `;`, which cuts a function body
+ *     (`$$ … ; … $$`) apart; the script is sent whole instead, as Prisma's native engine does
+ *     (the simple query protocol runs several statements in one transaction-less round trip).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
@@ -272,7 +275,7 @@ async function migrationFactory(options: MigrateOptions, opened: SqlDriverAdapte
   return {
     provider: "postgres",
     adapterName: inner.adapterName,
-    connect: async () => track(reportCharAsText(await inner.connect())),
+    connect: async () => track(wholeScripts(reportCharAsText(await inner.connect()))),
     // Workaround 3: adapter-pg drops its shadow database before closing the pool that uses it.
     connectToShadowDb: async () => {
       const main = await inner.connect();
@@ -284,7 +287,7 @@ async function migrationFactory(options: MigrateOptions, opened: SqlDriverAdapte
         throw error;
       }
       // Workaround 5: `database` only takes effect because config has no connectionString.
-      const shadow = reportCharAsText(await new PrismaPg({ ...config, database }).connect());
+      const shadow = wholeScripts(reportCharAsText(await new PrismaPg({ ...config, database }).connect()));
       const closePool = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         try {
@@ -312,6 +315,16 @@ function retryMultiStatement<A extends SqlDriverAdapter>(adapter: A): A {
       }
       throw error;
     }
+  };
+  return adapter;
+}
+
+/** Workaround 11: the whole script in one simple query. */
+function wholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
+  const driver = (adapter as unknown as { underlyingDriver(): { query(sql: string): Promise<unknown> } }).underlyingDriver?.();
+  if (!driver || typeof driver.query !== "function") throw new Error("adapter-pg changed: underlyingDriver() is gone; re-check the migration tool's workarounds");
+  adapter.executeScript = async (script: string) => {
+    await driver.query(script);
   };
   return adapter;
 }

@@ -23,6 +23,10 @@
  *
  * Key material is sealed by the KeySealer on every write and opened on every read (codec.ts).
  *
+ * Change feed: nothing to do here. Triggers announce every change to json_web_key in the writing
+ * transaction (pg_notify on Postgres, a change counter on SQLite; migration
+ * 20261127095600_change_counter), whoever the writer is (change-feed.ts).
+ *
  * Audit: every write method takes an optional AuditEntry and inserts it in the write's own batch
  * transaction (prisma-audit-log.ts), so the record exists if and only if the write committed.
  */

@@ -37,9 +37,12 @@ export const ENVELOPE_OVERHEAD = CIPHERTEXT_AT + TAG_BYTES;
 const AAD_LABEL = "jwk-gateway/aad";
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** What a sealed blob is bound to. `purpose` keeps key rows and canaries apart. */
+/**
+ * What a sealed blob is bound to. `purpose` keeps key rows, canaries and pooled keys apart (a pooled
+ * key is bound to its pool row: `set` is its pool, e.g. "RS256/4096", and `kid` the row's random ref).
+ */
 export interface SealContext {
-  purpose: "jwk" | "canary";
+  purpose: "jwk" | "canary" | "pooled-key";
   set: string;
   kid: string;
 }

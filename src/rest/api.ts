@@ -18,7 +18,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { isOperation, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
 import type { JsonWebKeyService } from "../domain/service.js";
 import { authenticateRequest, type Authenticate } from "../http/auth.js";
-import { ForbiddenError } from "../domain/errors.js";
+import { ForbiddenError, KeyGenerationBusyError } from "../domain/errors.js";
 import { describeError } from "../logging.js";
 import { internalError, MalformedBodyError, toRestError } from "./errors.js";
 import { findDuplicateMember } from "./json.js";
@@ -115,6 +115,8 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   // RFC 6750 §3: the challenge on 401, and the missing scope on 403.
   if (code === "UNAUTHENTICATED") reply.header("www-authenticate", 'Bearer realm="jwk-gateway"');
   if (code === "FORBIDDEN" && error instanceof ForbiddenError) reply.header("www-authenticate", `Bearer realm="jwk-gateway", error="insufficient_scope", scope="${error.scope}"`);
+  // RFC 9110 §10.2.3: when to try again after KEY_GENERATION_BUSY.
+  if (error instanceof KeyGenerationBusyError) reply.header("retry-after", String(error.retryAfterSeconds));
   return reply.status(status).send(body);
 }
 

@@ -49,6 +49,8 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   // Hydra's 500 `error`, with the domain's message naming the row (never its material).
   KEY_INTEGRITY: INTERNAL.error,
   SERVICE_UNAVAILABLE: "Service Unavailable",
+  // A 503 with the domain's message (retry later; the API also sends Retry-After).
+  KEY_GENERATION_BUSY: "Service Unavailable",
 };
 
 /** What Fastify attaches to the errors it raises itself (bad JSON, schema failures, size limits). */

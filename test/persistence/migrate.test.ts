@@ -160,7 +160,7 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
     console.info(`[timing] ${provider} migrate deploy: ${first.toFixed(0)} ms (empty database), ${(performance.now() - started - first).toFixed(0)} ms (up to date)`);
 
     const { tables } = await inspect(provider, url);
-    expect(tables).toEqual(["_prisma_migrations", "api_token", "audit_event", "json_web_key", "keyring_canary"]);
+    expect(tables).toEqual(["_prisma_migrations", "api_token", "audit_event", "change_counter", "json_web_key", "keyring_canary", "pooled_key"]);
   });
 
   it("status after deploy reports up to date", async () => {

@@ -1,0 +1,169 @@
+/**
+ * Two gateways on one database (issue #5, acceptance 2): after a write acknowledged by one, the
+ * other never serves the set as it was before, although both answer reads from their in-memory
+ * key-set caches. On Postgres the second gateway hears of writes through LISTEN/NOTIFY; on SQLite
+ * through data_version. Each gateway is a separate app with its own connections, as two processes
+ * would be.
+ *
+ * The checks are on order, not time: every read is sent after the write it must see was answered.
+ * The cache counters prove the reads were answered from memory (a test of a cache that never hits
+ * would prove nothing).
+ */
+import Sqlite from "better-sqlite3";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
+import { startGateway, type RunningGateway } from "../support/gateway.js";
+
+const SET_QUERY = "query ($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }";
+const KEY_QUERY = "query ($set: String!, $kid: String!) { getJsonWebKey(set: $set, kid: $kid) { keys { kid } } }";
+
+describe.each(await providers())("two gateways on one %s database", (provider) => {
+  let database: FreshDatabase;
+  let first: RunningGateway;
+  let second: RunningGateway;
+
+  beforeAll(async () => {
+    database = await freshDatabase(provider);
+    first = await startGateway({ databaseUrl: database.url });
+    second = await startGateway({ databaseUrl: database.url, migrated: true });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    await database?.cleanup();
+  });
+
+  async function kidsOn(gateway: RunningGateway, set: string): Promise<string[] | "not found"> {
+    const { body } = await gateway.graphql(SET_QUERY, { set });
+    if (body.errors?.[0]?.extensions?.code === "NOT_FOUND") return "not found";
+    expect(body.errors).toBeUndefined();
+    return body.data.getJsonWebKeySet.keys.map((key: { kid: string }) => key.kid);
+  }
+
+  async function restKidsOn(gateway: RunningGateway, set: string): Promise<string[] | "not found"> {
+    const response = await fetch(`${gateway.origin}/admin/keys/${encodeURIComponent(set)}`);
+    if (response.status === 404) return "not found";
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+  }
+
+  async function create(gateway: RunningGateway, set: string, kid: string): Promise<void> {
+    const { body } = await gateway.graphql(
+      "mutation ($set: String!, $kid: String!) { createJsonWebKeySet(set: $set, input: { alg: \"ES256\", kid: $kid, use: \"sig\" }) { keys { kid } } }",
+      { set, kid },
+    );
+    expect(body.errors).toBeUndefined();
+  }
+
+  it("never serves a set older than the last write the other gateway acknowledged", async () => {
+    const set = "coherence";
+    const expected: string[] = []; // newest first
+    const before = second.app.keyCache!.stats();
+    for (let round = 0; round < 40; round++) {
+      // Warm the second gateway's cache, twice, so the second read is answered from memory.
+      expect(await kidsOn(second, set)).toEqual(expected.length ? expected : "not found");
+      expect(await kidsOn(second, set)).toEqual(expected.length ? expected : "not found");
+      // Write through the first; the very next read on the second must see it.
+      const kid = `k${round}`;
+      if (round % 5 === 4) {
+        const victim = expected.pop()!;
+        const { body } = await first.graphql("mutation ($set: String!, $kid: String!) { deleteJsonWebKey(set: $set, kid: $kid) }", { set, kid: victim });
+        expect(body.data.deleteJsonWebKey).toBe(true);
+      } else {
+        await create(first, set, kid);
+        expected.unshift(kid);
+      }
+      expect(await kidsOn(second, set)).toEqual(expected);
+      expect(await restKidsOn(second, set)).toEqual(expected);
+    }
+    const after = second.app.keyCache!.stats();
+    expect(after.hits - before.hits).toBeGreaterThanOrEqual(40);
+  });
+
+  it("sees a whole set replaced or deleted by the other gateway at once, single-key reads included", async () => {
+    const set = "coherence-replace";
+    await create(first, set, "a");
+    await create(first, set, "b");
+    expect(await kidsOn(second, set)).toEqual(["b", "a"]);
+    expect(await kidsOn(second, set)).toEqual(["b", "a"]); // from memory
+    expect((await second.graphql(KEY_QUERY, { set, kid: "a" })).body.data.getJsonWebKey.keys).toEqual([{ kid: "a" }]);
+
+    const replaced = await fetch(`${first.origin}/admin/keys/${set}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ keys: [{ kty: "oct", kid: "c", alg: "HS256", use: "sig", k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0NQ" }] }),
+    });
+    expect(replaced.status).toBe(200);
+    expect(await kidsOn(second, set)).toEqual(["c"]);
+    expect((await second.graphql(KEY_QUERY, { set, kid: "a" })).body.errors[0].extensions.code).toBe("NOT_FOUND");
+
+    const deleted = await first.graphql("mutation ($set: String!) { deleteJsonWebKeySet(set: $set) }", { set });
+    expect(deleted.body.data.deleteJsonWebKeySet).toBe(true);
+    expect(await kidsOn(second, set)).toBe("not found");
+    expect(await restKidsOn(second, set)).toBe("not found");
+  });
+
+  /** SQL run by a client of its own, as an operator's psql or sqlite3 would. */
+  async function sql(statement: string): Promise<void> {
+    if (provider === "sqlite") {
+      const db = new Sqlite(database.url.slice("file:".length));
+      db.exec(statement);
+      db.close();
+      return;
+    }
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(statement);
+    await client.end();
+  }
+
+  it("sees a change made in SQL by another client, not through any gateway", async () => {
+    const set = "coherence-sql";
+    await create(first, set, "x");
+    await create(first, set, "y");
+    expect(await kidsOn(second, set)).toEqual(["y", "x"]);
+    expect(await kidsOn(second, set)).toEqual(["y", "x"]);
+    await sql(`DELETE FROM json_web_key WHERE "set" = '${set}' AND kid = 'x'`);
+    expect(await kidsOn(second, set)).toEqual(["y"]);
+  });
+
+  it("keeps its cached sets across commits that change no key (audit records of private reads)", async () => {
+    const set = "coherence-audit";
+    await create(first, set, "p");
+    await kidsOn(second, set);
+    const before = second.app.keyCache!.stats();
+    for (let i = 0; i < 10; i++) {
+      // A REST read of private members writes an audit record (a commit) before it answers.
+      const response = await fetch(`${first.origin}/admin/keys/${set}`);
+      expect(((await response.json()) as { keys: { d?: string }[] }).keys[0].d).toBeTruthy();
+      expect(await kidsOn(second, set)).toEqual(["p"]);
+    }
+    const after = second.app.keyCache!.stats();
+    expect(after.hits - before.hits).toBe(10);
+    expect(after.misses - before.misses).toBe(0);
+  });
+
+  it("keeps the promise while both gateways are read and written concurrently", async () => {
+    const set = "coherence-concurrent";
+    await create(first, set, "seed");
+    // Readers keep both caches busy; each write, once acknowledged, is looked for on the other gateway.
+    let stop = false;
+    const readers = [first, second, second].map(async (gateway) => {
+      while (!stop) await kidsOn(gateway, set);
+    });
+    try {
+      for (let round = 0; round < 30; round++) {
+        const [writer, reader] = round % 2 === 0 ? [first, second] : [second, first];
+        const kid = `c${round}`;
+        await create(writer, set, kid);
+        const seen = await kidsOn(reader, set);
+        expect(seen).not.toBe("not found");
+        expect(seen as string[]).toContain(kid);
+      }
+    } finally {
+      stop = true;
+      await Promise.all(readers);
+    }
+  });
+});
