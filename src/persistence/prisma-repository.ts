@@ -9,6 +9,11 @@
  *   `pg_advisory_xact_lock(<namespace>, hashtext(set))` inside its transaction. Under Read Committed a
  *   delete-all/insert-all without it lets two concurrent replacements commit the union of both
  *   lists (security.md R5.3). Write conflicts (P2034: 40001/40P01) retry the whole transaction.
+ * - SQLite: addKey (every create) is group-committed: the keys of concurrent creates are inserted
+ *   together, in one transaction with their audit records, as the connection becomes free (one fsync
+ *   for all, and two Prisma statements instead of two per key). The batch is started in the check
+ *   phase (setImmediate), after the event loop has read every request that is ready: better-sqlite3
+ *   runs synchronously, so a batch started at once would only ever hold one key.
  * - SQLite: the client has ONE connection, and a statement issued outside a transaction while one is
  *   open on that connection runs inside it: it sees uncommitted rows and is rolled back with it
  *   (reproduced with an interactive transaction: a concurrent `create` "succeeded" and vanished).
@@ -50,6 +55,19 @@ const MAX_ATTEMPTS = 3;
 
 type Write = Prisma.PrismaPromise<unknown>;
 
+/** Most keys one SQLite group commit inserts. */
+const MAX_ADD_BATCH = 500;
+
+interface PendingAdd {
+  set: string;
+  kid: string;
+  /** Sealed when the key is queued, so the queue's turn is spent on SQL only. */
+  row: ReturnType<PrismaJsonWebKeyRepository["row"]>;
+  audit?: AuditEntry;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export interface RepositoryOptions {
   /** Told about every row that fails to open, before the error reaches the caller (for the log). */
   onIntegrityFailure?: (error: KeyIntegrityError) => void;
@@ -60,6 +78,9 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private readonly postgres: boolean;
   private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
   private readonly onIntegrityFailure: (error: KeyIntegrityError) => void;
+  /** SQLite: keys waiting for the next group commit (addKey), oldest first. */
+  private pendingAdds: PendingAdd[] = [];
+  private flushingAdds = false;
 
   constructor(
     database: Database,
@@ -83,13 +104,17 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     return row ? this.decode(row) : undefined;
   }
 
-  async addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
-    try {
-      await this.write(set, () => [this.db.jsonWebKey.create({ data: this.row(set, key, new Date()) }), ...this.audited(audit)]);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`A key with kid ${quote(key.kid)} already exists in set ${quote(set)}`);
-      throw error;
-    }
+  addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
+    const add: PendingAdd = { set, kid: key.kid, row: this.row(set, key, new Date()), audit, resolve: () => {}, reject: () => {} };
+    if (this.postgres) return this.addAlone(add);
+    return new Promise<void>((resolve, reject) => {
+      this.pendingAdds.push({ ...add, resolve, reject });
+      if (!this.flushingAdds) {
+        this.flushingAdds = true;
+        // In the check phase, after every request of this event-loop turn has queued its key (see the header).
+        setImmediate(() => void this.drainAdds());
+      }
+    });
   }
 
   async upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
@@ -157,6 +182,55 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
         }
       }
     });
+  }
+
+  /** One key in its own transaction (with its audit record). */
+  private async addAlone(add: PendingAdd): Promise<void> {
+    try {
+      await this.write(add.set, () => [this.db.jsonWebKey.create({ data: add.row }), ...this.audited(add.audit)]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A key with kid ${quote(add.kid)} already exists in set ${quote(add.set)}`);
+      throw error;
+    }
+  }
+
+  private async drainAdds(): Promise<void> {
+    try {
+      while (this.pendingAdds.length > 0) await this.flushAdds();
+    } finally {
+      this.flushingAdds = false;
+    }
+  }
+
+  /**
+   * SQLite group commit: the keys queued so far (and those that arrive while earlier statements run)
+   * go in with their audit records in one transaction, two statements whatever their number. When
+   * that fails on a unique violation (a kid that exists, or the same kid twice in the batch), each
+   * key is retried alone, so that only the conflicting ones fail; any other failure fails them all
+   * (nothing was written: the transaction rolled back).
+   */
+  private async flushAdds(): Promise<void> {
+    let batch: PendingAdd[] = [];
+    try {
+      await this.run(async () => {
+        batch = this.pendingAdds.splice(0, MAX_ADD_BATCH);
+        if (batch.length === 0) return;
+        const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
+        const writes: Write[] = [this.db.jsonWebKey.createMany({ data: batch.map((add) => add.row) })];
+        if (audits.length > 0) writes.push(this.db.auditEvent.createMany({ data: audits }));
+        await this.db.$transaction(writes);
+      });
+    } catch (error) {
+      if (batch.length === 0) batch = this.pendingAdds.splice(0, MAX_ADD_BATCH); // the queue failed before the work ran
+      const mapped = isUniqueViolation(error) && batch.length === 1 ? new ConflictError(`A key with kid ${quote(batch[0].kid)} already exists in set ${quote(batch[0].set)}`) : error;
+      if (batch.length > 1 && isUniqueViolation(error)) {
+        for (const add of batch) await this.addAlone(add).then(add.resolve, add.reject);
+      } else {
+        for (const add of batch) add.reject(mapped);
+      }
+      return;
+    }
+    for (const add of batch) add.resolve();
   }
 
   /** Deletes the matching rows (with the audit record in the same transaction); true when any was removed. */
