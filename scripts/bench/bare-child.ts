@@ -14,6 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify from "fastify";
 import { buildSchema } from "graphql";
@@ -48,7 +49,8 @@ serveChild(async () => {
   const apollo = new ApolloServer({
     schema,
     rootValue: { getJsonWebKeySet: () => answer_ },
-    plugins: [fastifyApolloDrainPlugin(apolloApp)],
+    // As the gateway configures it, minus everything the gateway adds (auth, limits, metrics).
+    plugins: [fastifyApolloDrainPlugin(apolloApp), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
   await apolloApp.register(fastifyApollo(apollo));

@@ -11,7 +11,7 @@
  * stored one in constant time (`timingSafeEqual`), so the comparison says nothing about how many
  * bytes matched. Unknown, malformed, expired and revoked tokens are all refused the same way.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Scope } from "./scopes.js";
 
 export const TOKEN_PREFIX = "jwkgw_";
@@ -72,7 +72,8 @@ export function parseToken(token: string): { id: string; secret: string } | unde
 /** Whether `secret` hashes to `secretHash`, compared in constant time. */
 export function secretMatches(secret: string, secretHash: string): boolean {
   const expected = Buffer.from(secretHash, "hex");
-  const actual = createHash("sha256").update(secret, "utf8").digest();
+  // crypto.hash: the one-shot form, several times cheaper per call than createHash (it runs per request).
+  const actual = hash("sha256", secret, "buffer");
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 

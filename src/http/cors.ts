@@ -15,6 +15,9 @@ export const CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE"] as const;
 export const CORS_MAX_AGE = 600;
 
 export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
+  // No origin allowed (the default): nothing to answer, so no hook on every request. Browsers then
+  // see no Access-Control-Allow-Origin, and a preflight finds no OPTIONS route (404): refused either way.
+  if (origins.length === 0) return;
   const allowed = new Set(origins);
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),

@@ -3,7 +3,7 @@
  * is not listening yet, so tests can drive it in-process or listen on an ephemeral port.
  */
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { GraphQLSchema } from "graphql";
@@ -80,6 +80,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     validationRules: limits.validationRules,
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // No @cacheControl hints here (key reads must never sit in a shared cache), and the default
+      // cache-control plugin wraps every field resolver to compute them (~6% of a read's CPU).
+      ApolloServerPluginCacheControlDisabled(),
       options.explorer
         ? { serverWillStart: async () => ({ renderLandingPage: async () => ({ html: explorerPage(options.introspection ? options.schema : undefined) }) }) }
         : ApolloServerPluginLandingPageDisabled(),

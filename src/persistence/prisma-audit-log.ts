@@ -20,6 +20,9 @@ import { UnavailableError } from "../domain/errors.js";
 import { MAX_NAME_LENGTH } from "../domain/service.js";
 import type { Database, Db } from "./database.js";
 import { storeRunner } from "./prisma-repository.js";
+import { powerOfTwoAtMost } from "./runs.js";
+import type { Provider } from "./migrate.js";
+import { insertAuditRows } from "./raw-inserts.js";
 
 /**
  * The row for an entry. Caller-chosen names are cut to the longest valid name, so a refused 200 KiB
@@ -39,7 +42,7 @@ export function auditRow(entry: AuditEntry) {
 }
 
 /** Most records inserted by one statement. */
-export const MAX_AUDIT_BATCH = 500;
+export const MAX_AUDIT_BATCH = 512;
 /** Records of a failed batch retried alone that may fail before the rest are given up (see oneByOne). */
 const MAX_SOLO_FAILURES = 2;
 
@@ -59,8 +62,11 @@ export class PrismaAuditLog implements AuditLog {
   /** Whether a flush loop is running (it drains `pending` before it stops). */
   private flushing = false;
 
+  private readonly provider: Provider;
+
   constructor(database: Database) {
     this.db = database.client;
+    this.provider = database.provider;
     this.run = storeRunner(database);
   }
 
@@ -95,7 +101,7 @@ export class PrismaAuditLog implements AuditLog {
     let batch: PendingRecord[] = [];
     try {
       await this.run(async () => {
-        batch = this.pending.splice(0, MAX_AUDIT_BATCH);
+        batch = this.pending.splice(0, powerOfTwoAtMost(Math.min(this.pending.length, MAX_AUDIT_BATCH)));
         await this.insert(batch.map((record) => record.row));
       });
     } catch (error) {
@@ -133,11 +139,11 @@ export class PrismaAuditLog implements AuditLog {
     }
   }
 
-  /** One statement for one row; a batch transaction around one multi-row INSERT for more (Prisma may split a long one). */
+  /** One raw multi-row INSERT (raw-inserts.ts says why not createMany); one statement is atomic on its own. */
   private async insert(rows: readonly AuditRow[]): Promise<void> {
     if (rows.length === 0) return;
-    if (rows.length === 1) await this.db.auditEvent.create({ data: rows[0] });
-    else await this.db.$transaction([this.db.auditEvent.createMany({ data: [...rows] })]);
+    const { sql, args } = insertAuditRows(this.provider, rows);
+    await this.db.$executeRawUnsafe(sql, ...args);
   }
 
   async list({ limit, before }: AuditQuery): Promise<AuditEvent[]> {

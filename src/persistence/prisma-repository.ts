@@ -42,6 +42,8 @@ import type { AuditEntry } from "../domain/audit.js";
 import { auditRow } from "./prisma-audit-log.js";
 import { decodeKey, encodeKey, type StoredRow } from "./codec.js";
 import type { KeySealer } from "./seal.js";
+import { powerOfTwoAtMost } from "./runs.js";
+import { insertAuditRows, insertKeyRows } from "./raw-inserts.js";
 import type { Prisma } from "../generated/sqlite/client.js";
 import type { Database, Db } from "./database.js";
 
@@ -56,7 +58,7 @@ const MAX_ATTEMPTS = 3;
 type Write = Prisma.PrismaPromise<unknown>;
 
 /** Most keys one SQLite group commit inserts. */
-const MAX_ADD_BATCH = 500;
+const MAX_ADD_BATCH = 512;
 
 interface PendingAdd {
   set: string;
@@ -204,7 +206,7 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
 
   /**
    * SQLite group commit: the keys queued so far (and those that arrive while earlier statements run)
-   * go in with their audit records in one transaction, two statements whatever their number. When
+   * go in with their audit records in one transaction (a power-of-two number of keys per flush, see runs.ts). When
    * that fails on a unique violation (a kid that exists, or the same kid twice in the batch), each
    * key is retried alone, so that only the conflicting ones fail; any other failure fails them all
    * (nothing was written: the transaction rolled back).
@@ -213,11 +215,16 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     let batch: PendingAdd[] = [];
     try {
       await this.run(async () => {
-        batch = this.pendingAdds.splice(0, MAX_ADD_BATCH);
+        batch = this.pendingAdds.splice(0, powerOfTwoAtMost(Math.min(this.pendingAdds.length, MAX_ADD_BATCH)));
         if (batch.length === 0) return;
+        // Raw multi-row INSERTs: Prisma compiles every createMany afresh (raw-inserts.ts).
+        const keys = insertKeyRows("sqlite", batch.map((add) => add.row));
+        const writes: Write[] = [this.db.$executeRawUnsafe(keys.sql, ...keys.args)];
         const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
-        const writes: Write[] = [this.db.jsonWebKey.createMany({ data: batch.map((add) => add.row) })];
-        if (audits.length > 0) writes.push(this.db.auditEvent.createMany({ data: audits }));
+        if (audits.length > 0) {
+          const records = insertAuditRows("sqlite", audits);
+          writes.push(this.db.$executeRawUnsafe(records.sql, ...records.args));
+        }
         await this.db.$transaction(writes);
       });
     } catch (error) {
@@ -308,9 +315,15 @@ function prismaCode(error: unknown): string | undefined {
   return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
 }
 
-/** P2002 on both providers (SQLITE_CONSTRAINT_UNIQUE / 23505 under `meta.driverAdapterError`). */
+/**
+ * P2002 on both providers (SQLITE_CONSTRAINT_UNIQUE / 23505 under `meta.driverAdapterError`), or a
+ * raw query's P2010 whose driver error is a unique constraint violation.
+ */
 function isUniqueViolation(error: unknown): boolean {
-  return prismaCode(error) === "P2002";
+  const code = prismaCode(error);
+  if (code === "P2002") return true;
+  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.kind;
+  return code === "P2010" && kind === "UniqueConstraintViolation";
 }
 
 /** Prisma codes for "cannot reach / use the database" (https://www.prisma.io/docs/orm/reference/error-reference). */

@@ -2,7 +2,7 @@
  * Group commit of stand-alone audit records (src/persistence/prisma-audit-log.ts), on every store:
  * concurrent record() calls share one INSERT, each promise settles with its batch's commit, seq
  * follows the order of the calls, a failed batch rejects its records and the next batch works.
- * Statements are counted by a spy on the Prisma client's auditEvent delegate.
+ * Statements are counted by a spy on the Prisma client.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../src/domain/audit.js";
@@ -10,31 +10,32 @@ import type { Database } from "../../src/persistence/database.js";
 import { MAX_AUDIT_BATCH, PrismaAuditLog } from "../../src/persistence/prisma-audit-log.js";
 import { storeCases, type Store } from "../support/stores.js";
 
-/** The database with a client whose auditEvent.create / createMany calls are counted. */
+/**
+ * The database with a client whose statements are counted: every INSERT into audit_event (the log
+ * writes them as raw SQL, src/persistence/raw-inserts.ts) with its number of rows, and any use of the
+ * typed delegate or of a transaction (there should be none).
+ */
 function counted(database: Database) {
-  const counts = { create: 0, createMany: 0 };
-  const statements = () => counts.create + counts.createMany;
+  const inserts: number[] = [];
+  const other = { delegate: 0, transactions: 0 };
+  const statements = () => inserts.length;
   const client = database.client;
-  const auditEvent = new Proxy(client.auditEvent, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if ((property === "create" || property === "createMany") && typeof value === "function") {
-        return (...args: unknown[]) => {
-          counts[property]++;
-          return Reflect.apply(value, target, args);
-        };
-      }
-      return value;
-    },
-  });
   const spied = new Proxy(client, {
     get(target, property) {
-      if (property === "auditEvent") return auditEvent;
+      if (property === "$executeRawUnsafe") {
+        return (sql: string, ...args: unknown[]) => {
+          const rows = /^INSERT INTO "audit_event"/.test(sql) ? (sql.match(/\(\?|\(\$/g) ?? []).length : 0;
+          if (rows > 0) inserts.push(rows);
+          return target.$executeRawUnsafe(sql, ...args);
+        };
+      }
+      if (property === "auditEvent") other.delegate++;
+      if (property === "$transaction") other.transactions++;
       const value = Reflect.get(target, property);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { counts, statements, database: { ...database, client: spied } as Database };
+  return { inserts, other, statements, database: { ...database, client: spied } as Database };
 }
 
 const entry = (kid: string, actor = "batch-test"): AuditEntry => ({ at: new Date(), actor, transport: "internal", operation: "getJsonWebKey", set: "batch", kid, outcome: "ok" });
@@ -57,14 +58,16 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
     const kids = Array.from({ length: 2 * MAX_AUDIT_BATCH + 7 }, (_, i) => `k${i}`);
     await Promise.all(kids.map((kid) => log.record(entry(kid, "burst"))));
     expect(await storedKids("burst")).toEqual(kids);
-    expect(spy.counts).toEqual({ create: 0, createMany: 3 });
+    // 1,031 records at once: flushes of a power of two each (src/persistence/runs.ts), at most MAX_AUDIT_BATCH.
+    expect(spy.inserts).toEqual([MAX_AUDIT_BATCH, MAX_AUDIT_BATCH, 4, 2, 1]);
+    expect(spy.other).toEqual({ delegate: 0, transactions: 0 });
   });
 
   it("records that arrive while a batch is being written form the next one; an idle log writes a lone record at once", async () => {
     const spy = counted(store.database);
     const log = new PrismaAuditLog(spy.database);
     await log.record(entry("alone", "trickle"));
-    expect(spy.counts).toEqual({ create: 1, createMany: 0 });
+    expect(spy.inserts).toEqual([1]);
 
     const first = log.record(entry("first", "trickle"));
     // Let the first flush start, then record while it is on its way.
@@ -93,13 +96,14 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
     await sql("ALTER TABLE audit_event RENAME TO audit_event_away");
     let results: PromiseSettledResult<void>[];
     try {
-      results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => log.record(entry(`lost${i}`, "failing"))));
+      // 16 records at once: one batch (a power of two, runs.ts).
+      results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => log.record(entry(`lost${i}`, "failing"))));
     } finally {
       await sql("ALTER TABLE audit_event_away RENAME TO audit_event");
     }
-    expect(results.map((result) => result.status)).toEqual(Array(30).fill("rejected"));
-    // The batch, then two records alone; the other 28 fail untried with the batch's error.
-    expect(spy.counts).toEqual({ create: 2, createMany: 1 });
+    expect(results.map((result) => result.status)).toEqual(Array(16).fill("rejected"));
+    // The batch, then two records alone; the other 14 fail untried with the batch's error.
+    expect(spy.inserts).toEqual([16, 1, 1]);
     const kids = Array.from({ length: 30 }, (_, i) => `kept${i}`);
     await Promise.all(kids.map((kid) => log.record(entry(kid, "failing"))));
     expect(await storedKids("failing")).toEqual(kids);
