@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freshPostgres, freshSqlite, postgresUnavailable, type BenchDatabase } from "./databases.js";
+import { DEFAULT_KEY_POOL_SIZE, defaultKeyGenerationConcurrency } from "../../src/config.js";
 import { chart, consoleTable, markdown, type Machine, type Run } from "./report.js";
 import { startChild, type Child } from "./rpc.js";
 import { READ_SET, runScenarios, type DbResult, type Settings } from "./scenarios.js";
@@ -66,6 +67,7 @@ const settings: Settings = {
   rsaSamples: 5,
   rsaInFlight: 8,
   profile: options.profile,
+  poolSize: `${DEFAULT_KEY_POOL_SIZE} (the default), RS256, generation concurrency ${defaultKeyGenerationConcurrency()} (the default here)`,
   only: options.only ? new Set(options.only.split(",").map((name) => name.trim())) : undefined,
   profileDir: path.join(ROOT, "bench", "profiles"),
   root: ROOT,
@@ -160,6 +162,7 @@ const run: Run = {
     growthSizes: settings.growthSizes,
     logLevel,
     profile: settings.profile,
+    pool: settings.poolSize,
   },
   databases,
   notes,

@@ -34,6 +34,8 @@ export interface Run {
     growthSizes: number[];
     logLevel: string;
     profile: boolean;
+    /** The RSA key pool and generation limit the gateway ran with. */
+    pool?: string;
   };
   databases: DbResult[];
   notes: string[];
@@ -229,33 +231,42 @@ export function explain(run: Run, db: DbResult, check: Check): string {
         pair.gateway.cpuMsPerRequest !== undefined && pair.limit.cpuMsPerRequest !== undefined
           ? `the gateway process spent ${cpuMs(pair.gateway.cpuMsPerRequest)} of CPU per request against ${cpuMs(pair.limit.cpuMsPerRequest)} for the bare route (${fixed(cpu ?? 0, 2)}×, the ratio a core each would give)`
           : `the gateway takes about ${fixed((1000 / pair.gateway.rps - 1000 / pair.limit.rps) * 1000, 0)} µs more per request than the bare route`;
+      const feed = db.kind === "sqlite" ? "a PRAGMA data_version read on SQLite" : "a round trip on the LISTEN connection, shared by the requests that arrive meanwhile";
       const what = {
-        graphql: "every request verifies the bearer token against the token store, parses and validates the document, executes the resolvers, reads the set from the database, opens (decrypts) each key and serialises the result",
-        rest: "every request verifies the bearer token against the token store, reads the set from the database, opens (decrypts) each key and serialises the private JWKs through the response schema",
-        restPublic: "every request verifies the bearer token against the token store, reads the set from the database, opens (decrypts) each key, strips the private members and serialises the JWKs through the response schema",
+        graphql: `every request checks its bearer token against the token cache and answers the set from the key-set cache (each cache read first syncs with the change feed: ${feed}), and Apollo parses (document cache), executes and serialises the query`,
+        rest: `every request checks its bearer token against the token cache, answers the set from the key-set cache (each cache read first syncs with the change feed: ${feed}) and serialises the private JWKs through the response schema`,
+        restPublic: `every request checks its bearer token against the token cache, answers the set from the key-set cache (each cache read first syncs with the change feed: ${feed}), strips the private members and serialises the JWKs through the response schema`,
         jwks: "the body comes from the in-memory snapshot, so the gap is per-request work around it (hooks, metrics, headers, ETag check)",
       }[route];
+      const cache = db.cache[route];
+      const cacheText =
+        cache && cache.hits + cache.misses > 0
+          ? ` The key-set cache answered ${pct(cache.hits / (cache.hits + cache.misses))} of the set reads during the measured runs (${int(cache.hits)} hits, ${int(cache.misses)} misses), so storage is not what bounds these reads.`
+          : "";
       const audits = db.auditPerRead[route];
       const audit =
         audits !== undefined && audits > 0
-          ? ` Each read also wrote ${fixed(audits, 2)} audit record(s) (measured over ${AUDIT_PROBE_REQUESTS} sequential reads): private members are handed out only after their audit record is stored (fail closed), so every such read is a database write${db.kind === "sqlite" ? ", on SQLite a synchronous INSERT with synchronous=FULL on the event loop, serialised with every other statement" : ""}. The keys:read row above shows the same route without that write.`
+          ? ` Each read also wrote ${fixed(audits, 2)} audit record(s) (measured over ${AUDIT_PROBE_REQUESTS} sequential reads): private members are handed out only after their audit record is stored (fail closed); concurrent reads share one INSERT (group commit)${db.kind === "sqlite" ? ", which on SQLite is synchronous (synchronous=FULL, an fsync per flush) on the event loop" : ""}. The keys:read row above shows the same route without that write.`
           : "";
-      return `${fixed(pair.ratio, 2)}× the bare route against a target of ${targetText(check)}: ${cost}; ${what}.${audit}${evidence(db, `read-${route}`)}`;
+      const alone = route === "graphql" ? db.apolloAlone : undefined;
+      const apollo = alone
+        ? ` Apollo Server alone, answering the same document from memory with no authentication, limits or storage (the diagnostic row), reached ${fixed(alone.ratio, 2)}× of the bare route${alone.gateway.cpuMsPerRequest !== undefined ? ` at ${cpuMs(alone.gateway.cpuMsPerRequest)} of CPU per request` : ""}, and the gateway ${fixed(pair.ratio / alone.ratio, 2)}× of Apollo alone: ${alone.ratio < check.target ? `the target is beyond what Apollo Server itself reaches on this machine (its request pipeline: query hash, document cache, execution of every field, JSON serialisation), so no gateway built on it can meet it here` : "the gap to the target is the gateway's own work listed above"}.`
+        : "";
+      return `${fixed(pair.ratio, 2)}× the bare route against a target of ${targetText(check)}: ${cost}; ${what}.${cacheText}${audit}${apollo}${evidence(db, `read-${route}`)}`;
     }
     case "create.ES256": {
       const load = db.creates.ES256!;
-      return `${int(load.okRps)} creates/s, i.e. ${fixed(1000 / load.okRps, 2)} ms per create end to end${load.cpuMsPerRequest === undefined ? "" : ` (${cpuMs(load.cpuMsPerRequest)} of server CPU per create, so ${int(1000 / load.cpuMsPerRequest)}/s would be the ceiling with a whole core)`}; each create is a GraphQL mutation, a key generation (~0.1 ms for ES256), validation, sealing and one INSERT. On SQLite the repository runs every statement alone in FIFO order on its single connection with synchronous=FULL, so commits (and their fsync) do not overlap.${evidence(db, "create-ES256")}`;
+      return `${int(load.okRps)} creates/s, i.e. ${fixed(1000 / load.okRps, 2)} ms per create end to end${load.cpuMsPerRequest === undefined ? "" : ` (${cpuMs(load.cpuMsPerRequest)} of server CPU per create, so ${int(1000 / load.cpuMsPerRequest)}/s would be the ceiling with a whole core)`}; each create is a GraphQL mutation, a key generation (jose), a full validation of the generated key (the same checks as an imported key: point on the curve, private scalar matching the public point), sealing (AES-256-GCM) and an INSERT with its audit record. ${db.kind === "sqlite" ? "On SQLite concurrent creates are group-committed (one transaction, one fsync, two raw multi-row INSERTs per flush), but each commit still runs synchronously on the event loop with synchronous=FULL; the profile shows where the rest goes." : "On Postgres each create is its own transaction on the pool (the server groups the commits)."}${evidence(db, "create-ES256")}`;
     }
     case "rsa.p50": {
       const rsa = db.rsa!;
-      const share = rsa.rawP50 / rsa.createP50;
-      const spread = `${ms(Math.min(...rsa.rawMs))}–${ms(Math.max(...rsa.rawMs))}`;
+      const pool = db.pool;
+      const poolText = pool
+        ? ` The RSA key pool (KEY_POOL_SIZE ${pool.size}) held ${pool.before ?? "?"} RSA-4096 key(s) before the ${rsa.createMs.length} sequential creates and ${pool.after ?? "?"} after them; a create served from the pool costs a claim and an INSERT, one generated inline costs a generation.`
+        : "";
       return (
-        `p50 ${ms(rsa.createP50)} against jose's raw generateKeyPair p50 ${ms(rsa.rawP50)} in the same server process (raw samples ${spread}). ` +
-        (share >= 0.8
-          ? `Generation is ${pct(Math.min(1, share))} of a create, so the create path adds little: `
-          : `RSA generation time varies widely from key to key (prime search), so ${rsa.rawMs.length} samples of each differ by more than the create path costs (the main thread is idle for almost all of a create, see the profile): `) +
-        `the bound is RSA-4096 generation itself, ${fixed(rsa.rawP50 / 50, 0)}× the 50 ms budget. Only keys generated ahead of the request (a key pool) can meet this target.${evidence(db, "rsa-create")}`
+        `p50 ${ms(rsa.createP50)} against jose's raw generateKeyPair p50 ${ms(rsa.rawP50)} in the same server process (raw samples ${ms(Math.min(...rsa.rawMs))}–${ms(Math.max(...rsa.rawMs))}).${poolText} ` +
+        `Creates that miss the pool are bounded by RSA-4096 generation itself, ${fixed(rsa.rawP50 / 50, 0)}× the 50 ms budget.${evidence(db, "rsa-create")}`
       );
     }
     case "isolation.eld":
@@ -270,7 +281,7 @@ export function explain(run: Run, db: DbResult, check: Check): string {
         (iso.rsaOnlyEld.p99 < 20
           ? `The RSA creates alone keep the delay at ${ms(iso.rsaOnlyEld.p99)}: generation does not block the event loop. `
           : `Even the RSA creates alone push the delay to ${ms(iso.rsaOnlyEld.p99)}. `) +
-        `RSA generation runs on libuv's thread pool (4 threads by default), off the event loop, but this machine has ${run.machine.cores} cores: up to 4 generating threads compete with the server's main thread (and the load generator) for them, so the reads get a fraction of a core.${evidence(db, "isolation")}`
+        `The first creates come from the RSA key pool; the rest generate inline, at most KEY_GENERATION_CONCURRENCY at once (${run.settings.pool ?? "the default"}), on libuv's thread pool, off the event loop. This machine has ${run.machine.cores} cores: the generating thread, the server's main thread and the load generator share them, so the reads get a fraction of a core while a key is generated.${evidence(db, "isolation")}`
       );
     }
     case "growth.linear": {
@@ -312,6 +323,7 @@ export function markdown(run: Run): string {
   out.push(`| Date | ${m.date} |`);
   out.push(`| Git commit | \`${m.commit}\`${m.dirty ? ` plus ${m.dirty} uncommitted changed file(s) in the working tree` : ""} |`);
   for (const db of run.databases) if (db.auth) out.push(`| Authentication (${db.kind}) | ${db.auth} |`);
+  out.push(`| Gateway settings | as shipped: key-set and token caches on (KEY_CACHE_MAX_KEYS 50,000), RSA key pool ${run.settings.pool ?? "(default)"}; NODE_ENV=production |`);
   out.push(`| Packages | ${Object.entries(m.packages).map(([name, version]) => `${name} ${version}`).join(", ")} |`);
   for (const db of run.databases) {
     out.push(`| ${db.kind} | ${db.description}; load average before ${db.loadAverage.before.map((v) => fixed(v, 2)).join(" / ")}, after ${db.loadAverage.after.map((v) => fixed(v, 2)).join(" / ")} |`);

@@ -26,6 +26,8 @@ export interface Settings {
   /** Growth keys from a previous database's run, to store the same keys again without generating them. */
   growthKeys?: unknown[];
   profile: boolean;
+  /** KEY_POOL_SIZE the gateway runs with, as configured (for the report). */
+  poolSize: string;
   /** Scenarios to run (--only); all when undefined. A partial run is for iterating, not for BENCHMARKS.md. */
   only?: ReadonlySet<string>;
   profileDir: string;
@@ -120,8 +122,17 @@ export interface DbResult {
   profiles: Record<string, ProfileSummary>;
   /** Audit records written per REST read (measured over a few sequential reads). */
   auditPerRead: Partial<Record<BareRoute, number>>;
+  /** Key-set cache answers during each route's measured read pair (server-child `stats`). */
+  cache: Partial<Record<BareRoute, { hits: number; misses: number }>>;
+  /** RSA-4096 keys in the pool before the sequential RSA creates, and after them. */
+  pool?: { before: number | null; after: number | null; size: string };
   /** Bytes of each read response the bare route replays. */
   readBytes: Partial<Record<BareRoute, number>>;
+}
+
+interface ServerStats {
+  cache: { sets: number; hits: number; misses: number } | null;
+  pooledRs256: number | null;
 }
 
 export interface EldReading {
@@ -135,7 +146,7 @@ export interface EldReading {
 type Log = (message: string) => void;
 
 export async function runScenarios(kind: DbResult["kind"], description: string, server: Child, bare: Child, settings: Settings, log: Log): Promise<DbResult> {
-  const result: DbResult = { kind, description, loadAverage: { before: os.loadavg(), after: [] }, seconds: {}, read: {}, skipped: [], problems: [], creates: {}, growth: [], checks: [], profiles: {}, readBytes: {}, auditPerRead: {} };
+  const result: DbResult = { kind, description, loadAverage: { before: os.loadavg(), after: [] }, seconds: {}, read: {}, skipped: [], problems: [], creates: {}, growth: [], checks: [], profiles: {}, readBytes: {}, auditPerRead: {}, cache: {} };
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -208,8 +219,13 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
         const after = await server.call<number | null>("auditCount");
         if (before !== null && after !== null) result.auditPerRead[route] = (after - before) / AUDIT_PROBE_REQUESTS;
       }
+      const statsBefore = await server.call<ServerStats>("stats");
       const [gateway, limit] = await runPair(full(spec), full(readSpecs[route](bare.origin)));
+      const statsAfter = await server.call<ServerStats>("stats");
       result.read[route] = { gateway, limit, ratio: gateway.rps / limit.rps };
+      if (statsBefore.cache && statsAfter.cache) {
+        result.cache[route] = { hits: statsAfter.cache.hits - statsBefore.cache.hits, misses: statsAfter.cache.misses - statsBefore.cache.misses };
+      }
       if (route === "graphql") {
         const apolloOrigin = await bare.call<string>("apolloOrigin");
         const alone = await capture({ ...spec, url: `${apolloOrigin}/graphql`, headers: { "content-type": "application/json" } }, route);
@@ -256,6 +272,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
   if (!settings.only || settings.only.has("rsa")) await timed("rsa", async () => {
     const createMs: number[] = [];
     const rawMs: number[] = [];
+    const poolBefore = (await server.call<ServerStats>("stats")).pooledRs256;
     for (let i = 0; i < settings.rsaSamples; i++) {
       rawMs.push(...(await server.call<number[]>("rawRsa", { count: 1, bits: 4096 })));
       try {
@@ -265,6 +282,7 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
       }
     }
     if (createMs.length === 0) throw new Error(`every RSA-4096 create failed: ${result.problems.at(-1)}`);
+    result.pool = { before: poolBefore, after: (await server.call<ServerStats>("stats")).pooledRs256, size: settings.poolSize };
     result.rsa = { createMs, rawMs, createP50: median(createMs), rawP50: median(rawMs) };
   });
 

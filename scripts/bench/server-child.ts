@@ -8,7 +8,8 @@
  * - `eld.reset` / `eld.read`: the event-loop delay histogram of this process
  *   (perf_hooks.monitorEventLoopDelay, 1 ms resolution);
  * - `rawRsa`: jose's raw `generateKeyPair('RS256', { modulusLength: 4096 })`, timed in this process;
- * - `profile.start` / `profile.stop`: a CPU profile of this process's main thread (inspector Session).
+ * - `profile.start` / `profile.stop`: a CPU profile of this process's main thread (inspector Session);
+ * - `stats`: the key-set cache's hit and miss counters, and how many RSA-4096 keys the pool holds.
  */
 import "reflect-metadata";
 import { writeFile } from "node:fs/promises";
@@ -62,6 +63,10 @@ serveChild(async (init: ServerInit) => {
   };
 
   const handlers = {
+    /** The key-set cache's counters and the RSA-4096 keys waiting in the pool. */
+    async stats() {
+      return { cache: app.keyCache?.stats() ?? null, pooledRs256: app.keyPool ? await app.keyPool.count("RS256") : null };
+    },
     /** The bearer token every benchmark request sends (or why there is none). */
     token() {
       return token;
