@@ -16,6 +16,9 @@ export interface ChangeFeedOptions {
   reconnectMs?: number;
 }
 
+/** How the feed's LISTEN connection shows in pg_stat_activity. */
+export const FEED_APPLICATION_NAME = "jwk-gateway change feed";
+
 export async function openChangeFeed(database: Database, url: string, options: ChangeFeedOptions = {}): Promise<ChangeFeed> {
   return database.provider === "postgres" ? PostgresChangeFeed.open(url, options) : new SqliteChangeFeed(sqliteFilePath(url));
 }
@@ -168,7 +171,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000, application_name: FEED_APPLICATION_NAME });
     client.on("notification", (message) => {
       if (message.channel === CHANGE_CHANNEL) this.subscribers.tell(decodeChange(message.payload));
     });

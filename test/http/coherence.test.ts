@@ -14,6 +14,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { FEED_APPLICATION_NAME } from "../../src/persistence/feeds.js";
 
 const SET_QUERY = "query ($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }";
 const KEY_QUERY = "query ($set: String!, $kid: String!) { getJsonWebKey(set: $set, kid: $kid) { keys { kid } } }";
@@ -165,5 +166,66 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
       stop = true;
       await Promise.all(readers);
     }
+  });
+});
+
+const reachable = await providers();
+describe.runIf(reachable.includes("postgres"))("a gateway whose change feed loses its Postgres connection", () => {
+  let database: FreshDatabase;
+  let first: RunningGateway;
+  let second: RunningGateway;
+  beforeAll(async () => {
+    database = await freshDatabase("postgres");
+    first = await startGateway({ databaseUrl: database.url });
+    second = await startGateway({ databaseUrl: database.url, migrated: true });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    await database?.cleanup();
+  });
+
+  const kids = async (gateway: RunningGateway, set: string) =>
+    (await gateway.graphql(SET_QUERY, { set })).body.data.getJsonWebKeySet.keys.map((key: { kid: string }) => key.kid);
+  const create = async (gateway: RunningGateway, set: string, kid: string) =>
+    expect(
+      (await gateway.graphql(`mutation { createJsonWebKeySet(set: "${set}", input: { alg: "ES256", kid: "${kid}" }) { set } }`)).body.errors,
+    ).toBeUndefined();
+
+  it("reads the database while the feed is down, and uses its cache again once the feed is back", async () => {
+    const set = "feed-loss";
+    await create(first, set, "a");
+    expect(await kids(second, set)).toEqual(["a"]);
+    expect(await kids(second, set)).toEqual(["a"]);
+
+    // Cut every change-feed connection (both gateways'), as a database failover or an idle-session killer would.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [FEED_APPLICATION_NAME]);
+      expect(rowCount).toBe(2);
+    } finally {
+      await admin.end();
+    }
+
+    // No notification can reach the second gateway now; its reads must not come from memory.
+    await create(first, set, "b");
+    expect(await kids(second, set)).toEqual(["b", "a"]);
+    await create(first, set, "c");
+    expect(await kids(second, set)).toEqual(["c", "b", "a"]);
+
+    // The feed reconnects by itself; then reads are answered from memory again, and still fresh.
+    let hits = second.app.keyCache!.stats().hits;
+    for (let attempt = 0; attempt < 100 && second.app.keyCache!.stats().hits === hits; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await kids(second, set);
+      await kids(second, set);
+    }
+    expect(second.app.keyCache!.stats().hits).toBeGreaterThan(hits);
+    await create(first, set, "d");
+    expect(await kids(second, set)).toEqual(["d", "c", "b", "a"]);
+    hits = second.app.keyCache!.stats().hits;
+    expect(await kids(second, set)).toEqual(["d", "c", "b", "a"]);
+    expect(second.app.keyCache!.stats().hits).toBe(hits + 1);
   });
 });
