@@ -231,12 +231,15 @@ export function explain(run: Run, db: DbResult, check: Check): string {
         pair.gateway.cpuMsPerRequest !== undefined && pair.limit.cpuMsPerRequest !== undefined
           ? `the gateway process spent ${cpuMs(pair.gateway.cpuMsPerRequest)} of CPU per request against ${cpuMs(pair.limit.cpuMsPerRequest)} for the bare route (${fixed(cpu ?? 0, 2)}×, the ratio a core each would give)`
           : `the gateway takes about ${fixed((1000 / pair.gateway.rps - 1000 / pair.limit.rps) * 1000, 0)} µs more per request than the bare route`;
-      const feed = db.kind === "sqlite" ? "a PRAGMA data_version read on SQLite" : "a round trip on the LISTEN connection, shared by the requests that arrive meanwhile";
+      const feed =
+        db.kind === "sqlite"
+          ? "a PRAGMA data_version read, synchronous, twice per request (token, then set): the native `get` in the profile"
+          : "a round trip on the LISTEN connection, shared by the requests that arrive meanwhile";
       const what = {
         graphql: `every request checks its bearer token against the token cache and answers the set from the key-set cache (each cache read first syncs with the change feed: ${feed}), and Apollo parses (document cache), executes and serialises the query`,
         rest: `every request checks its bearer token against the token cache, answers the set from the key-set cache (each cache read first syncs with the change feed: ${feed}) and serialises the private JWKs through the response schema`,
         restPublic: `every request checks its bearer token against the token cache, answers the set from the key-set cache (each cache read first syncs with the change feed: ${feed}), strips the private members and serialises the JWKs through the response schema`,
-        jwks: "the body comes from the in-memory snapshot, so the gap is per-request work around it (hooks, metrics, headers, ETag check)",
+        jwks: "the body comes from the in-memory snapshot, so the gap is per-request work around it (hooks, metrics, headers, ETag check); this route never touches the database, the same code runs on both stores, so a difference between the two stores' rows is the state of the machine during each pair (garbage collection, other load), not the store",
       }[route];
       const cache = db.cache[route];
       const cacheText =
@@ -281,7 +284,7 @@ export function explain(run: Run, db: DbResult, check: Check): string {
         (iso.rsaOnlyEld.p99 < 20
           ? `The RSA creates alone keep the delay at ${ms(iso.rsaOnlyEld.p99)}: generation does not block the event loop. `
           : `Even the RSA creates alone push the delay to ${ms(iso.rsaOnlyEld.p99)}. `) +
-        `The first creates come from the RSA key pool; the rest generate inline, at most KEY_GENERATION_CONCURRENCY at once (${run.settings.pool ?? "the default"}), on libuv's thread pool, off the event loop. This machine has ${run.machine.cores} cores: the generating thread, the server's main thread and the load generator share them, so the reads get a fraction of a core while a key is generated.${evidence(db, "isolation")}`
+        `The first creates come from the RSA key pool; the rest generate inline, at most KEY_GENERATION_CONCURRENCY at once (this run: KEY_POOL_SIZE ${run.settings.pool ?? "default"}), on libuv's thread pool, off the event loop. This machine has ${run.machine.cores} cores: the generating thread, the server's main thread and the load generator share them, so the reads get a fraction of a core while a key is generated.${evidence(db, "isolation")}`
       );
     }
     case "growth.linear": {
