@@ -127,6 +127,41 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
     });
   });
 
+  describe("per-request set loader (DataLoader)", () => {
+    const setReads = () => {
+      const { hits, misses } = gateway.app.keyCache!.stats();
+      return hits + misses;
+    };
+
+    it("a document naming one set three times (aliases) reads it once; two sets, twice", async () => {
+      const [one, two] = [newSet(), newSet()];
+      await api().request(CreateJsonWebKeySetDocument, { set: one, input: { alg: "ES256", kid: "a" } });
+      await api().request(CreateJsonWebKeySetDocument, { set: two, input: { alg: "ES256", kid: "b" } });
+      let before = setReads();
+      const same = await gateway.graphql(`query ($s: String!) { x: getJsonWebKeySet(set: $s) { keys { kid } } y: getJsonWebKeySet(set: $s) { set } z: getJsonWebKeySet(set: $s) { keys { kty } } }`, { s: one });
+      expect(same.body.errors).toBeUndefined();
+      expect(same.body.data).toEqual({ x: { keys: [{ kid: "a" }] }, y: { set: one }, z: { keys: [{ kty: "EC" }] } });
+      expect(setReads() - before).toBe(1);
+      before = setReads();
+      const both = await gateway.graphql(`query ($a: String!, $b: String!) { a: getJsonWebKeySet(set: $a) { keys { kid } } b: getJsonWebKeySet(set: $b) { keys { kid } } again: getJsonWebKeySet(set: $a) { set } }`, { a: one, b: two });
+      expect(both.body.data.a.keys).toEqual([{ kid: "a" }]);
+      expect(both.body.data.b.keys).toEqual([{ kid: "b" }]);
+      expect(setReads() - before).toBe(2);
+    });
+
+    it("sharing the read changes nothing else: each field is still checked, and a missing set fails every field naming it", async () => {
+      const missing = newSet();
+      const before = setReads();
+      const { body } = await gateway.graphql(`query ($s: String!) { x: getJsonWebKeySet(set: $s) { set } y: getJsonWebKeySet(set: $s) { set } }`, { s: missing });
+      expect(body.data).toBeNull();
+      expect(body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toContain("NOT_FOUND");
+      expect(setReads() - before).toBe(1);
+      // A set written after a request is never served from an earlier request's loader.
+      await api().request(CreateJsonWebKeySetDocument, { set: missing, input: { alg: "ES256", kid: "late" } });
+      expect(await keysOf(missing)).toEqual(["late"]);
+    });
+  });
+
   describe("limits", () => {
     it("an empty set or kid is BAD_USER_INPUT (REST cannot express an empty path segment)", async () => {
       for (const response of [
