@@ -20,7 +20,7 @@ import { UnavailableError } from "../domain/errors.js";
 import { MAX_NAME_LENGTH } from "../domain/service.js";
 import type { Database, Db } from "./database.js";
 import { storeRunner } from "./prisma-repository.js";
-import { powerOfTwoAtMost } from "./runs.js";
+import { GroupCommit, type Pending } from "./group-commit.js";
 import type { Provider } from "./migrate.js";
 import { insertAuditRows } from "./raw-inserts.js";
 
@@ -48,72 +48,28 @@ const MAX_SOLO_FAILURES = 2;
 
 type AuditRow = ReturnType<typeof auditRow>;
 
-interface PendingRecord {
-  row: AuditRow;
-  resolve(): void;
-  reject(error: unknown): void;
-}
 
 export class PrismaAuditLog implements AuditLog {
   private readonly db: Db;
   private readonly run: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Records waiting for the next flush, oldest first. */
-  private pending: PendingRecord[] = [];
-  /** Whether a flush loop is running (it drains `pending` before it stops). */
-  private flushing = false;
-
+  private readonly batches: GroupCommit<AuditRow>;
   private readonly provider: Provider;
 
   constructor(database: Database) {
     this.db = database.client;
     this.provider = database.provider;
     this.run = storeRunner(database);
-  }
-
-  /** Resolves once the record is committed (with the others of its batch); see the header. */
-  record(entry: AuditEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ row: auditRow(entry), resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        // After the event loop has handled every request that is ready (the check phase follows the
-        // poll phase), so their records share the batch. Not a microtask: better-sqlite3 writes
-        // synchronously, so a flush started at once would block the other requests of this turn and
-        // every batch would hold one record (measured: 1,000 concurrent private reads, 1,000 batches).
-        setImmediate(() => void this.drain());
-      }
+    this.batches = new GroupCommit<AuditRow>({
+      run: this.run,
+      max: MAX_AUDIT_BATCH,
+      commit: (rows) => this.insert(rows),
+      failed: (batch, error) => (batch.length > 1 && !(error instanceof UnavailableError) ? this.oneByOne(batch, error) : rejectAll(batch, error)),
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.length > 0) await this.flush();
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  /**
-   * Inserts one batch. The batch is taken when the store's queue reaches it (SQLite runs one
-   * statement at a time), so the records that arrived while earlier work ran join it.
-   */
-  private async flush(): Promise<void> {
-    let batch: PendingRecord[] = [];
-    try {
-      await this.run(async () => {
-        batch = this.pending.splice(0, powerOfTwoAtMost(Math.min(this.pending.length, MAX_AUDIT_BATCH)));
-        await this.insert(batch.map((record) => record.row));
-      });
-    } catch (error) {
-      if (batch.length === 0) batch = this.pending.splice(0, MAX_AUDIT_BATCH); // the queue failed before the work ran
-      if (batch.length > 1 && !(error instanceof UnavailableError)) {
-        await this.oneByOne(batch, error);
-      } else {
-        for (const record of batch) record.reject(error);
-      }
-      return;
-    }
-    for (const record of batch) record.resolve();
+  /** Resolves once the record is committed, with the others of its batch (group-commit.ts). */
+  record(entry: AuditEntry): Promise<void> {
+    return this.batches.add(auditRow(entry));
   }
 
   /**
@@ -122,7 +78,7 @@ export class PrismaAuditLog implements AuditLog {
    * table) and the rest fail with the batch's error untried, so that a 500-record batch does not wait
    * out 500 more timeouts.
    */
-  private async oneByOne(batch: readonly PendingRecord[], batchError: unknown): Promise<void> {
+  private async oneByOne(batch: readonly Pending<AuditRow>[], batchError: unknown): Promise<void> {
     let failures = 0;
     for (const record of batch) {
       if (failures >= MAX_SOLO_FAILURES) {
@@ -130,7 +86,7 @@ export class PrismaAuditLog implements AuditLog {
         continue;
       }
       try {
-        await this.run(() => this.insert([record.row]));
+        await this.run(() => this.insert([record.item]));
         record.resolve();
       } catch (error) {
         failures++;
@@ -169,4 +125,8 @@ function clip(value: string | undefined): string | null {
   // Postgres text cannot hold NUL: a refused `set` of "a\0b" would otherwise leave no record at all.
   const storable = value.replaceAll("\u0000", "\uFFFD");
   return storable.length > MAX_NAME_LENGTH ? `${storable.slice(0, MAX_NAME_LENGTH - 1)}…` : storable;
+}
+
+async function rejectAll(batch: readonly Pending<unknown>[], error: unknown): Promise<void> {
+  for (const write of batch) write.reject(error);
 }

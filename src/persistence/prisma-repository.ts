@@ -9,11 +9,9 @@
  *   `pg_advisory_xact_lock(<namespace>, hashtext(set))` inside its transaction. Under Read Committed a
  *   delete-all/insert-all without it lets two concurrent replacements commit the union of both
  *   lists (security.md R5.3). Write conflicts (P2034: 40001/40P01) retry the whole transaction.
- * - SQLite: addKey (every create) is group-committed: the keys of concurrent creates are inserted
- *   together, in one transaction with their audit records, as the connection becomes free (one fsync
- *   for all, and two Prisma statements instead of two per key). The batch is started in the check
- *   phase (setImmediate), after the event loop has read every request that is ready: better-sqlite3
- *   runs synchronously, so a batch started at once would only ever hold one key.
+ * - SQLite: addKey (every create) is group-committed (group-commit.ts): the keys of concurrent
+ *   creates are inserted together, in one transaction with their audit records, as the connection
+ *   becomes free: one fsync for all, and two statements whatever their number.
  * - SQLite: the client has ONE connection, and a statement issued outside a transaction while one is
  *   open on that connection runs inside it: it sees uncommitted rows and is rolled back with it
  *   (reproduced with an interactive transaction: a concurrent `create` "succeeded" and vanished).
@@ -42,7 +40,7 @@ import type { AuditEntry } from "../domain/audit.js";
 import { auditRow } from "./prisma-audit-log.js";
 import { decodeKey, encodeKey, type StoredRow } from "./codec.js";
 import type { KeySealer } from "./seal.js";
-import { powerOfTwoAtMost } from "./runs.js";
+import { GroupCommit, type Pending } from "./group-commit.js";
 import { insertAuditRows, insertKeyRows } from "./raw-inserts.js";
 import type { Prisma } from "../generated/sqlite/client.js";
 import type { Database, Db } from "./database.js";
@@ -66,8 +64,6 @@ interface PendingAdd {
   /** Sealed when the key is queued, so the queue's turn is spent on SQL only. */
   row: ReturnType<PrismaJsonWebKeyRepository["row"]>;
   audit?: AuditEntry;
-  resolve(): void;
-  reject(error: unknown): void;
 }
 
 export interface RepositoryOptions {
@@ -80,9 +76,8 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private readonly postgres: boolean;
   private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
   private readonly onIntegrityFailure: (error: KeyIntegrityError) => void;
-  /** SQLite: keys waiting for the next group commit (addKey), oldest first. */
-  private pendingAdds: PendingAdd[] = [];
-  private flushingAdds = false;
+  /** SQLite: creates waiting for their group commit (addKey). */
+  private readonly adds: GroupCommit<PendingAdd>;
 
   constructor(
     database: Database,
@@ -93,6 +88,12 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     this.postgres = database.provider === "postgres";
     this.exclusive = this.postgres ? (work) => work() : serialiser(database.client);
     this.onIntegrityFailure = options.onIntegrityFailure ?? (() => {});
+    this.adds = new GroupCommit<PendingAdd>({
+      run: (work) => this.run(work),
+      max: MAX_ADD_BATCH,
+      commit: (batch) => this.insertAdds(batch),
+      failed: (batch, error) => this.addsFailed(batch, error),
+    });
   }
 
   async getKeySet(set: string): Promise<Jwk[]> {
@@ -107,16 +108,8 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   }
 
   addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
-    const add: PendingAdd = { set, kid: key.kid, row: this.row(set, key, new Date()), audit, resolve: () => {}, reject: () => {} };
-    if (this.postgres) return this.addAlone(add);
-    return new Promise<void>((resolve, reject) => {
-      this.pendingAdds.push({ ...add, resolve, reject });
-      if (!this.flushingAdds) {
-        this.flushingAdds = true;
-        // In the check phase, after every request of this event-loop turn has queued its key (see the header).
-        setImmediate(() => void this.drainAdds());
-      }
-    });
+    const add: PendingAdd = { set, kid: key.kid, row: this.row(set, key, new Date()), audit };
+    return this.postgres ? this.addAlone(add) : this.adds.add(add);
   }
 
   async upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
@@ -196,48 +189,30 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     }
   }
 
-  private async drainAdds(): Promise<void> {
-    try {
-      while (this.pendingAdds.length > 0) await this.flushAdds();
-    } finally {
-      this.flushingAdds = false;
+  /** SQLite group commit (group-commit.ts): the keys of a batch and their audit records, in one transaction. */
+  private async insertAdds(batch: readonly PendingAdd[]): Promise<void> {
+    // Raw multi-row INSERTs: Prisma compiles every createMany afresh (raw-inserts.ts).
+    const keys = insertKeyRows("sqlite", batch.map((add) => add.row));
+    const writes: Write[] = [this.db.$executeRawUnsafe(keys.sql, ...keys.args)];
+    const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
+    if (audits.length > 0) {
+      const records = insertAuditRows("sqlite", audits);
+      writes.push(this.db.$executeRawUnsafe(records.sql, ...records.args));
     }
+    await this.db.$transaction(writes);
   }
 
   /**
-   * SQLite group commit: the keys queued so far (and those that arrive while earlier statements run)
-   * go in with their audit records in one transaction (a power-of-two number of keys per flush, see runs.ts). When
-   * that fails on a unique violation (a kid that exists, or the same kid twice in the batch), each
-   * key is retried alone, so that only the conflicting ones fail; any other failure fails them all
-   * (nothing was written: the transaction rolled back).
+   * A batch that failed on a unique violation (a kid that exists, or the same kid twice in the
+   * batch) is retried key by key, so that only the conflicting creates fail; any other failure fails
+   * them all (the transaction rolled back: nothing was written).
    */
-  private async flushAdds(): Promise<void> {
-    let batch: PendingAdd[] = [];
-    try {
-      await this.run(async () => {
-        batch = this.pendingAdds.splice(0, powerOfTwoAtMost(Math.min(this.pendingAdds.length, MAX_ADD_BATCH)));
-        if (batch.length === 0) return;
-        // Raw multi-row INSERTs: Prisma compiles every createMany afresh (raw-inserts.ts).
-        const keys = insertKeyRows("sqlite", batch.map((add) => add.row));
-        const writes: Write[] = [this.db.$executeRawUnsafe(keys.sql, ...keys.args)];
-        const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
-        if (audits.length > 0) {
-          const records = insertAuditRows("sqlite", audits);
-          writes.push(this.db.$executeRawUnsafe(records.sql, ...records.args));
-        }
-        await this.db.$transaction(writes);
-      });
-    } catch (error) {
-      if (batch.length === 0) batch = this.pendingAdds.splice(0, MAX_ADD_BATCH); // the queue failed before the work ran
-      const mapped = isUniqueViolation(error) && batch.length === 1 ? new ConflictError(`A key with kid ${quote(batch[0].kid)} already exists in set ${quote(batch[0].set)}`) : error;
-      if (batch.length > 1 && isUniqueViolation(error)) {
-        for (const add of batch) await this.addAlone(add).then(add.resolve, add.reject);
-      } else {
-        for (const add of batch) add.reject(mapped);
-      }
+  private async addsFailed(batch: readonly Pending<PendingAdd>[], error: unknown): Promise<void> {
+    if (!isUniqueViolation(error)) {
+      for (const write of batch) write.reject(error);
       return;
     }
-    for (const add of batch) add.resolve();
+    for (const write of batch) await this.addAlone(write.item).then(write.resolve, write.reject);
   }
 
   /** Deletes the matching rows (with the audit record in the same transaction); true when any was removed. */

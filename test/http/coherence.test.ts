@@ -12,27 +12,36 @@
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
+import { freshDatabase, providers, type FreshDatabase, type Provider } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { FEED_APPLICATION_NAME } from "../../src/persistence/feeds.js";
 
 const SET_QUERY = "query ($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }";
 const KEY_QUERY = "query ($set: String!, $kid: String!) { getJsonWebKey(set: $set, kid: $kid) { keys { kid } } }";
 
-describe.each(await providers())("two gateways on one %s database", (provider) => {
-  let database: FreshDatabase;
-  let first: RunningGateway;
-  let second: RunningGateway;
-
+/** For the enclosing describe block: two gateways (separate apps, separate connections) on one fresh database. */
+function useTwoGateways(provider: Provider) {
+  let database: FreshDatabase | undefined;
+  let running: [RunningGateway, RunningGateway] | undefined;
   beforeAll(async () => {
     database = await freshDatabase(provider);
-    first = await startGateway({ databaseUrl: database.url });
-    second = await startGateway({ databaseUrl: database.url, migrated: true });
+    const first = await startGateway({ databaseUrl: database.url });
+    running = [first, await startGateway({ databaseUrl: database.url, migrated: true })];
   });
   afterAll(async () => {
-    await second?.close();
-    await first?.close();
+    await running?.[1].close();
+    await running?.[0].close();
     await database?.cleanup();
+  });
+  return { gateways: () => running!, url: () => database!.url };
+}
+
+describe.each(await providers())("two gateways on one %s database", (provider) => {
+  const { gateways, url } = useTwoGateways(provider);
+  let first: RunningGateway;
+  let second: RunningGateway;
+  beforeAll(() => {
+    [first, second] = gateways();
   });
 
   async function kidsOn(gateway: RunningGateway, set: string): Promise<string[] | "not found"> {
@@ -108,12 +117,12 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
   /** SQL run by a client of its own, as an operator's psql or sqlite3 would. */
   async function sql(statement: string): Promise<void> {
     if (provider === "sqlite") {
-      const db = new Sqlite(database.url.slice("file:".length));
+      const db = new Sqlite(url().slice("file:".length));
       db.exec(statement);
       db.close();
       return;
     }
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: url() });
     await client.connect();
     await client.query(statement);
     await client.end();
@@ -171,18 +180,11 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
 
 const reachable = await providers();
 describe.runIf(reachable.includes("postgres"))("a gateway whose change feed loses its Postgres connection", () => {
-  let database: FreshDatabase;
+  const { gateways, url } = useTwoGateways("postgres");
   let first: RunningGateway;
   let second: RunningGateway;
-  beforeAll(async () => {
-    database = await freshDatabase("postgres");
-    first = await startGateway({ databaseUrl: database.url });
-    second = await startGateway({ databaseUrl: database.url, migrated: true });
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-    await database?.cleanup();
+  beforeAll(() => {
+    [first, second] = gateways();
   });
 
   const kids = async (gateway: RunningGateway, set: string) =>
@@ -199,7 +201,7 @@ describe.runIf(reachable.includes("postgres"))("a gateway whose change feed lose
     expect(await kids(second, set)).toEqual(["a"]);
 
     // Cut every change-feed connection (both gateways'), as a database failover or an idle-session killer would.
-    const admin = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: url() });
     await admin.connect();
     try {
       const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [FEED_APPLICATION_NAME]);
