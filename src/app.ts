@@ -131,7 +131,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       jwks,
       metrics,
       ready: () => repository.ping(),
-      authenticate: (authorization) => authenticator.authenticate(authorization),
+      authenticate: (authorization, session) => authenticator.authenticate(authorization, session),
       production: config.production,
       introspection: config.graphqlIntrospection,
       explorer: config.graphqlExplorer,

@@ -88,16 +88,17 @@ export class Authenticator {
   }
 
   /**
-   * The principal of a request with this `Authorization` header value. Never throws: when the store
-   * fails, the principal carries the failure and every check refuses with it (fail closed).
+   * The principal of a request with this `Authorization` header value (`session`: the request's
+   * ReadSession, domain/repository.ts). Never throws: when the store fails, the principal carries
+   * the failure and every check refuses with it (fail closed).
    */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  async authenticate(authorization: string | undefined, session?: object): Promise<Principal> {
     try {
       const presented = bearerToken(authorization);
       const mode = await this.mode();
       if (mode === "open" && presented === undefined) return OPEN_MODE;
       if (presented === undefined) return authorization?.trim() ? this.reject("malformed") : ANONYMOUS;
-      const verified = await this.verify(presented);
+      const verified = await this.verify(presented, session);
       if (verified.authenticated) {
         this.enterTokenMode();
         return verified;
@@ -108,10 +109,10 @@ export class Authenticator {
     }
   }
 
-  private async verify(token: string): Promise<Principal> {
+  private async verify(token: string, session?: object): Promise<Principal> {
     const parsed = parseToken(token);
     if (!parsed) return this.reject("malformed");
-    const stored = await this.store.findById(parsed.id);
+    const stored = await this.store.findById(parsed.id, session);
     if (!stored) return this.reject("unknown");
     if (!secretMatches(parsed.secret, stored.secretHash)) return this.reject("wrong-secret", stored.id);
     const status = tokenStatus(stored, this.now());

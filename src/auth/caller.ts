@@ -33,6 +33,8 @@ export interface Caller extends Principal {
   readonly transport: Transport;
   /** The HTTP request id, when there is one. */
   readonly requestId?: string;
+  /** The request's ReadSession (domain/repository.ts): its reads share one sync of the caches. */
+  readonly session?: object;
 }
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
@@ -60,6 +62,6 @@ export function unverified(failure: Error): Principal {
  */
 export const INTERNAL_CALLER: Caller = Object.freeze({ actor: INTERNAL_ACTOR, authenticated: true, scopes: ALL_SCOPES, transport: "internal" });
 
-export function callerOf(principal: Principal, transport: Transport, requestId?: string): Caller {
-  return Object.freeze({ ...principal, transport, ...(requestId !== undefined ? { requestId } : {}) });
+export function callerOf(principal: Principal, transport: Transport, requestId?: string, session?: object): Caller {
+  return Object.freeze({ ...principal, transport, ...(requestId !== undefined ? { requestId } : {}), ...(session !== undefined ? { session } : {}) });
 }

@@ -43,7 +43,8 @@ export type TokenStatus = "active" | "expired" | "revoked";
 export interface TokenStore {
   /** Throws ConflictError when the name is taken (revoked tokens keep their names). */
   insert(token: StoredToken): Promise<void>;
-  findById(id: string): Promise<StoredToken | undefined>;
+  /** `session`: the request's ReadSession (domain/repository.ts), for stores that cache. */
+  findById(id: string, session?: object): Promise<StoredToken | undefined>;
   /** Every token, oldest first. */
   list(): Promise<StoredToken[]>;
   /** Marks the token with this id, or else this name, revoked at `at` (kept if already revoked). Undefined when none matches. */

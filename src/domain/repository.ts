@@ -10,11 +10,19 @@
 import type { AuditEntry } from "./audit.js";
 import type { Jwk } from "./jwk.js";
 
+/**
+ * The reads of one request: an object made when the request begins, passed with each of its reads,
+ * so that a store may share work between them (the caches sync with their change feed once per
+ * request rather than once per read: every read of the request then sees every write acknowledged
+ * before the request began). Opaque here; only its identity matters.
+ */
+export type ReadSession = object;
+
 export interface JsonWebKeyRepository {
   /** All keys of a set, newest first, ties broken by insertion order (latest insert first). Empty when the set does not exist. */
-  getKeySet(set: string): Promise<Jwk[]>;
+  getKeySet(set: string, session?: ReadSession): Promise<Jwk[]>;
   /** One key, or `undefined`. */
-  getKey(set: string, kid: string): Promise<Jwk | undefined>;
+  getKey(set: string, kid: string, session?: ReadSession): Promise<Jwk | undefined>;
   /** Inserts a new key. Throws `ConflictError` when `(set, kid)` exists; nothing changes then. */
   addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void>;
   /** Inserts or replaces `(set, key.kid)`; the stored key becomes the newest of its set. */

@@ -21,7 +21,7 @@ import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import { isRsaAlgorithm, type GenerationLimiter } from "./generation-limiter.js";
 import { withoutPrivateMembers, type Jwk, type JwkInput, type JwkSet } from "./jwk.js";
-import type { JsonWebKeyRepository } from "./repository.js";
+import type { JsonWebKeyRepository, ReadSession } from "./repository.js";
 import { validateJwk, validateKeySet } from "./validate.js";
 
 /** Longest `set` or `kid` accepted (Hydra's columns are varchar(255)). */
@@ -151,7 +151,7 @@ export class JsonWebKeyService {
   async getJsonWebKeySet(set: string, caller: Caller = INTERNAL_CALLER, options: ReadOptions = {}): Promise<JwkSet> {
     const keys = await this.read(caller, { operation: "getJsonWebKeySet", set }, options, async () => {
       checkName("set", set);
-      const keys = options.keySets ? [...(await options.keySets.load(set))] : await this.repository.getKeySet(set);
+      const keys = options.keySets ? [...(await options.keySets.load(set))] : await this.repository.getKeySet(set, caller.session);
       if (keys.length === 0) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
       return keys;
     });
@@ -163,10 +163,10 @@ export class JsonWebKeyService {
    * sets named in one tick are read together. Access checks and audit records still happen per
    * operation; only the storage read is shared.
    */
-  keySetLoader(): KeySetLoader {
+  keySetLoader(session?: ReadSession): KeySetLoader {
     return new DataLoader<string, readonly Jwk[]>(
       async (sets) => {
-        const settled = await Promise.allSettled(sets.map((set) => this.repository.getKeySet(set)));
+        const settled = await Promise.allSettled(sets.map((set) => this.repository.getKeySet(set, session)));
         return settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : asError(outcome.reason)));
       },
       { cache: true },
@@ -178,7 +178,7 @@ export class JsonWebKeyService {
     const keys = await this.read(caller, { operation: "getJsonWebKey", set, kid }, options, async () => {
       checkName("set", set);
       checkName("kid", kid);
-      const key = await this.repository.getKey(set, kid);
+      const key = await this.repository.getKey(set, kid, caller.session);
       if (!key) throw new NotFoundError(`JSON Web Key ${quote(kid)} does not exist in set ${quote(set)}`);
       return [key];
     });

@@ -7,8 +7,8 @@
 import type { FastifyRequest } from "fastify";
 import { callerOf, type Caller, type Principal, type Transport } from "../auth/caller.js";
 
-/** The principal for an `Authorization` header value; never throws (auth/authenticator.ts). */
-export type Authenticate = (authorization: string | undefined) => Promise<Principal>;
+/** The principal for an `Authorization` header value; never throws (auth/authenticator.ts). `session`: the request's ReadSession. */
+export type Authenticate = (authorization: string | undefined, session?: object) => Promise<Principal>;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -17,8 +17,10 @@ declare module "fastify" {
   }
 }
 
+/** The request's caller, with a new ReadSession (domain/repository.ts) that its reads share, the token check included. */
 export async function authenticateRequest(authenticate: Authenticate, request: FastifyRequest, transport: Transport): Promise<Caller> {
-  return callerOf(await authenticate(request.headers.authorization), transport, request.id);
+  const session = {};
+  return callerOf(await authenticate(request.headers.authorization, session), transport, request.id, session);
 }
 
 /** The caller of a key route; a route that did not go through the hook is a programming error. */

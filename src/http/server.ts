@@ -103,7 +103,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(fastifyApollo(apollo), {
-    context: async (request) => ({ caller: await authenticateRequest(options.authenticate, request, "graphql"), keySets: lazyKeySetLoader(options.service) }),
+    context: async (request) => {
+      const caller = await authenticateRequest(options.authenticate, request, "graphql");
+      return { caller, keySets: lazyKeySetLoader(options.service, caller.session) };
+    },
   });
   // Its own encapsulated plugin, so its Hydra error envelope replaces the handler above.
   await app.register(restApi, { service: options.service, authenticate: options.authenticate });
@@ -123,7 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 }
 
 /** The request's set loader, made on its first use: a request refused before its resolvers run never touches the service. */
-function lazyKeySetLoader(service: JsonWebKeyService): KeySetLoader {
+function lazyKeySetLoader(service: JsonWebKeyService, session: object | undefined): KeySetLoader {
   let loader: KeySetLoader | undefined;
-  return { load: (set) => (loader ??= service.keySetLoader()).load(set) };
+  return { load: (set) => (loader ??= service.keySetLoader(session)).load(set) };
 }

@@ -16,7 +16,7 @@
  */
 import type { AuditEntry } from "../domain/audit.js";
 import type { Jwk } from "../domain/jwk.js";
-import type { JsonWebKeyRepository } from "../domain/repository.js";
+import type { JsonWebKeyRepository, ReadSession } from "../domain/repository.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { CoherentCache } from "./coherent-cache.js";
 
@@ -43,13 +43,13 @@ export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
     });
   }
 
-  async getKeySet(set: string): Promise<Jwk[]> {
+  async getKeySet(set: string, session?: ReadSession): Promise<Jwk[]> {
     // Callers get the shared frozen array's keys in a new array (they may sort or filter it).
-    return [...(await this.sets.get(set, async () => freeze(await this.inner.getKeySet(set))))];
+    return [...(await this.sets.get(set, async () => freeze(await this.inner.getKeySet(set)), session))];
   }
 
-  async getKey(set: string, kid: string): Promise<Jwk | undefined> {
-    const cached = await this.sets.peek(set);
+  async getKey(set: string, kid: string, session?: ReadSession): Promise<Jwk | undefined> {
+    const cached = await this.sets.peek(set, session);
     if (cached) return cached.find((key) => key.kid === kid);
     return this.inner.getKey(set, kid);
   }

@@ -59,12 +59,16 @@ export class CachedTokenStore implements TokenStore {
     });
   }
 
-  findById(id: string): Promise<StoredToken | undefined> {
+  findById(id: string, session?: object): Promise<StoredToken | undefined> {
     // Frozen: the one row is shared by every request that presents the token.
-    return this.rows.get(id, async () => {
-      const row = await this.inner.findById(id);
-      return row && Object.freeze({ ...row, scopes: Object.freeze([...row.scopes]) as StoredToken["scopes"] });
-    });
+    return this.rows.get(
+      id,
+      async () => {
+        const row = await this.inner.findById(id);
+        return row && Object.freeze({ ...row, scopes: Object.freeze([...row.scopes]) as StoredToken["scopes"] });
+      },
+      session,
+    );
   }
 
   async hasActiveTokens(now: Date): Promise<boolean> {

@@ -4,7 +4,8 @@
  * has acknowledged.
  *
  * The promise is "read your acknowledged writes, across processes": a read that starts after a write
- * was acknowledged (by any process on the same database) sees that write. A cache keeps it by calling
+ * was acknowledged (by any process on the same database) sees that write; for the reads of one
+ * request (a ReadSession), a request that starts after it. A cache keeps it by calling
  * `sync()` at the start of every read and answering from memory only when it resolves `true`:
  * `sync()` resolves once every change committed before the call has been delivered to the
  * subscribers, or `false` when this process cannot tell (the feed is disconnected), in which case the
@@ -40,9 +41,10 @@ export interface ChangeFeed {
   /**
    * Resolves once every change committed before this call has been delivered to the subscribers;
    * `true` then, or `false` when that cannot be promised right now (caches must not answer).
-   * Never rejects.
+   * Never rejects. With a `session` (ReadSession: one request's reads), the first call of the
+   * session syncs and the others share its answer.
    */
-  sync(): Promise<boolean>;
+  sync(session?: object): Promise<boolean>;
   /** Calls `listener` for every change, synchronously as it is delivered; returns the unsubscribe. */
   subscribe(listener: (change: Change) => void): () => void;
   close(): Promise<void>;
@@ -64,4 +66,21 @@ export function decodeChange(payload: string | undefined): Change {
     // fall through
   }
   return { kind: "everything" };
+}
+
+/** The first sync of each session, shared by the session's other reads (see ChangeFeed.sync). */
+export class SessionSyncs {
+  private readonly bySession = new WeakMap<object, Promise<boolean>>();
+
+  constructor(private readonly syncNow: () => Promise<boolean>) {}
+
+  sync(session?: object): Promise<boolean> {
+    if (session === undefined) return this.syncNow();
+    let synced = this.bySession.get(session);
+    if (synced === undefined) {
+      synced = this.syncNow();
+      this.bySession.set(session, synced);
+    }
+    return synced;
+  }
 }

@@ -44,8 +44,9 @@ export class CoherentCache<V> {
     });
   }
 
-  async get(key: string, load: () => Promise<V>): Promise<V> {
-    if (this.options.maxWeight <= 0 || !(await this.feed.sync())) {
+  /** The entry, or `load()`'s result (stored if nothing changed meanwhile); `session`: see ChangeFeed.sync. */
+  async get(key: string, load: () => Promise<V>, session?: object): Promise<V> {
+    if (this.options.maxWeight <= 0 || !(await this.feed.sync(session))) {
       this.stats.misses++;
       return load();
     }
@@ -62,8 +63,8 @@ export class CoherentCache<V> {
   }
 
   /** The entry, if one is cached and the feed vouches for it; never loads. */
-  async peek(key: string): Promise<V | undefined> {
-    if (this.entries.size === 0 || !(await this.feed.sync())) return undefined;
+  async peek(key: string, session?: object): Promise<V | undefined> {
+    if (this.entries.size === 0 || !(await this.feed.sync(session))) return undefined;
     return this.entries.get(key)?.value;
   }
 

@@ -3,7 +3,7 @@
  */
 import Sqlite from "better-sqlite3";
 import pg from "pg";
-import { CHANGE_CHANNEL, decodeChange, type Change, type ChangeFeed } from "./change-feed.js";
+import { CHANGE_CHANNEL, decodeChange, SessionSyncs, type Change, type ChangeFeed } from "./change-feed.js";
 import type { Database } from "./database.js";
 import { sqliteFilePath } from "./migrate.js";
 
@@ -59,7 +59,13 @@ export class SqliteChangeFeed implements ChangeFeed {
     this.seenCounters = this.readCounters();
   }
 
-  async sync(): Promise<boolean> {
+  private readonly sessions = new SessionSyncs(() => this.syncNow());
+
+  sync(session?: object): Promise<boolean> {
+    return this.sessions.sync(session);
+  }
+
+  private async syncNow(): Promise<boolean> {
     if (this.closed) return false;
     try {
       const now = this.read();
@@ -127,7 +133,13 @@ export class PostgresChangeFeed implements ChangeFeed {
     return feed;
   }
 
-  sync(): Promise<boolean> {
+  private readonly sessions = new SessionSyncs(() => this.syncNow());
+
+  sync(session?: object): Promise<boolean> {
+    return this.sessions.sync(session);
+  }
+
+  private syncNow(): Promise<boolean> {
     if (!this.connected || this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.waiting.push(resolve);
