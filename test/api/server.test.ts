@@ -2,7 +2,7 @@
  * The gateway as an operator meets it: production error masking, the offline explorer, readiness
  * when the database breaks.
  */
-import Database from "better-sqlite3";
+import { execSql } from "../support/rows.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
 import { postgresAvailable } from "../support/postgres.js";
@@ -25,16 +25,14 @@ async function start(env: Record<string, string> = {}) {
 
 /** Breaks the store behind the server's back, as a corrupted or foreign-modified database would. */
 function dropKeyTable(url: string) {
-  const db = new Database(url.slice("file:".length));
-  db.exec("DROP TABLE json_web_key");
-  db.close();
+  return execSql(url, "DROP TABLE json_web_key");
 }
 
 describe("errors in production", () => {
   it("with NODE_ENV=production an unexpected error is INTERNAL_SERVER_ERROR with no stack trace, SQL or file path", async () => {
     const { graphql } = await start({ NODE_ENV: "production" });
     await graphql('mutation { createJsonWebKeySet(set: "s", input: { alg: "ES256" }) { set } }');
-    dropKeyTable(database!.url);
+    await dropKeyTable(database!.url);
 
     for (const query of ['{ getJsonWebKeySet(set: "s") { set } }', 'mutation { createJsonWebKeySet(set: "s", input: { alg: "ES256" }) { set } }']) {
       const { body } = await graphql(query);
@@ -56,7 +54,7 @@ describe("errors in production", () => {
 
   it("outside production an unexpected error is masked the same way", async () => {
     const { graphql } = await start();
-    dropKeyTable(database!.url);
+    await dropKeyTable(database!.url);
     const { body } = await graphql('{ getJsonWebKeySet(set: "s") { set } }');
     expect(body.errors[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
     expect(JSON.stringify(body)).not.toMatch(/stack|json_web_key|SELECT/i);

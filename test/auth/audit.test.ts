@@ -4,31 +4,17 @@
  * and refused operations recorded on their own; never key material; readable, newest first, by
  * holders of audit:read.
  */
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditEventsDocument } from "../../client/gql/graphql.js";
 import { createClient } from "../../client/client.js";
 import { es256, newSet } from "../behaviour/fixtures.js";
-import { freshDatabase, providers, type FreshDatabase, type Provider } from "../support/databases.js";
+import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
-import { auditRows, keyRows, queryRows } from "../support/rows.js";
+import { auditRows, execSql, keyRows, queryRows } from "../support/rows.js";
 import { bearer, issue } from "../support/tokens.js";
 
 const tokenId = (token: string) => token.slice("jwkgw_".length, "jwkgw_".length + 16);
 
-/** Runs `sql` on the gateway's database past the app (to break or restore the audit table). */
-async function exec(provider: Provider, url: string, sql: string): Promise<void> {
-  if (provider === "sqlite") {
-    const db = new Database(url.slice("file:".length));
-    db.exec(sql);
-    db.close();
-  } else {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  }
-}
 
 describe.each(await providers())("audit trail on %s", (provider) => {
   let database: FreshDatabase;
@@ -147,7 +133,7 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const set = newSet();
     await rest(tokens.admin, "POST", `/keys/${set}`, { alg: "ES256", kid: "before" });
     const keysBefore = await keyRows(database.url);
-    await exec(provider, database.url, "ALTER TABLE audit_event RENAME TO audit_event_away");
+    await execSql(database.url, "ALTER TABLE audit_event RENAME TO audit_event_away");
     try {
       expect((await rest(tokens.admin, "POST", `/keys/${set}`, { alg: "ES256", kid: "during" })).status).toBe(500);
       expect((await rest(tokens.admin, "PUT", `/keys/${set}`, { keys: [await es256("during")] })).status).toBe(500);
@@ -158,18 +144,18 @@ describe.each(await providers())("audit trail on %s", (provider) => {
       expect((await rest(tokens.publicReader, "GET", `/keys/${set}`)).body.keys.map((key: { kid: string }) => key.kid)).toEqual(["before"]);
       expect(await keyRows(database.url)).toEqual(keysBefore);
     } finally {
-      await exec(provider, database.url, "ALTER TABLE audit_event_away RENAME TO audit_event");
+      await execSql(database.url, "ALTER TABLE audit_event_away RENAME TO audit_event");
     }
   });
 
   it("the repository inserts the record in the write's transaction: a record that cannot be inserted undoes the write", async () => {
     const set = newSet();
-    await exec(provider, database.url, "ALTER TABLE audit_event RENAME TO audit_event_away");
+    await execSql(database.url, "ALTER TABLE audit_event RENAME TO audit_event_away");
     try {
       await expect(gateway.app.service.createJsonWebKeySet(set, { alg: "ES256", kid: "k" })).rejects.toThrow();
       await expect(gateway.app.service.updateJsonWebKey(set, "k", await es256("k"))).rejects.toThrow();
     } finally {
-      await exec(provider, database.url, "ALTER TABLE audit_event_away RENAME TO audit_event");
+      await execSql(database.url, "ALTER TABLE audit_event_away RENAME TO audit_event");
     }
     expect((await keyRows(database.url)).filter((row) => row.set === set)).toEqual([]);
   });

@@ -4,13 +4,11 @@
  * of error everywhere. What only one transport has (GraphQL's delete booleans and error extensions,
  * REST's status codes, headers and envelope strings) is tested in test/api and test/rest.
  */
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATABLE_ALGORITHMS } from "../../src/domain/algorithms.js";
-import { freshDatabase, providers, type FreshDatabase, type Provider } from "../support/databases.js";
+import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { startGateway, useGateway, type RunningGateway } from "../support/gateway.js";
-import { keyRows } from "../support/rows.js";
+import { execSql, keyRows } from "../support/rows.js";
 import { issue, issueExpired, issueRevoked } from "../support/tokens.js";
 import { es256, newSet, refusedKeys, UUID_V4 } from "./fixtures.js";
 import { transport, TRANSPORTS, type ErrorCode, type KeySet, type Outcome, type Transport } from "./transports.js";
@@ -29,24 +27,12 @@ function failure<T>(outcome: Outcome<T>, code: ErrorCode): { error: ErrorCode; m
 }
 
 /** Takes the key table away from under the running server, and gives it back. */
-async function withStoreBroken(provider: Provider, url: string, run: () => Promise<void>) {
-  const rename = async (from: string, to: string) => {
-    const sql = `ALTER TABLE ${from} RENAME TO ${to}`;
-    if (provider === "sqlite") {
-      const db = new Database(url.slice("file:".length));
-      db.exec(sql);
-      db.close();
-    } else {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(sql).finally(() => client.end());
-    }
-  };
-  await rename("json_web_key", "json_web_key_away");
+async function withStoreBroken(url: string, run: () => Promise<void>) {
+  await execSql(url, "ALTER TABLE json_web_key RENAME TO json_web_key_away");
   try {
     await run();
   } finally {
-    await rename("json_web_key_away", "json_web_key");
+    await execSql(url, "ALTER TABLE json_web_key_away RENAME TO json_web_key");
   }
 }
 
@@ -282,7 +268,7 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
     it("anything unexpected is INTERNAL_SERVER_ERROR with a generic message: no stack, SQL or path", async () => {
       const set = newSet();
       ok(await api.createJsonWebKeySet(set, { alg: "ES256" }));
-      await withStoreBroken(provider, gateway.databaseUrl, async () => {
+      await withStoreBroken(gateway.databaseUrl, async () => {
         for (const outcome of [await api.getJsonWebKeySet(set), await api.createJsonWebKeySet(set, { alg: "ES256" })]) {
           expect(failure(outcome, "INTERNAL_SERVER_ERROR").message).not.toMatch(INTERNALS);
         }

@@ -9,11 +9,10 @@
  * The cache counters prove the reads were answered from memory (a test of a cache that never hits
  * would prove nothing).
  */
-import Sqlite from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, providers, type FreshDatabase, type Provider } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { execSql, queryRows } from "../support/rows.js";
 import { FEED_APPLICATION_NAME } from "../../src/persistence/feeds.js";
 
 const SET_QUERY = "query ($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }";
@@ -114,27 +113,13 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
     expect(await restKidsOn(second, set)).toBe("not found");
   });
 
-  /** SQL run by a client of its own, as an operator's psql or sqlite3 would. */
-  async function sql(statement: string): Promise<void> {
-    if (provider === "sqlite") {
-      const db = new Sqlite(url().slice("file:".length));
-      db.exec(statement);
-      db.close();
-      return;
-    }
-    const client = new pg.Client({ connectionString: url() });
-    await client.connect();
-    await client.query(statement);
-    await client.end();
-  }
-
   it("sees a change made in SQL by another client, not through any gateway", async () => {
     const set = "coherence-sql";
     await create(first, set, "x");
     await create(first, set, "y");
     expect(await kidsOn(second, set)).toEqual(["y", "x"]);
     expect(await kidsOn(second, set)).toEqual(["y", "x"]);
-    await sql(`DELETE FROM json_web_key WHERE "set" = '${set}' AND kid = 'x'`);
+    await execSql(url(), `DELETE FROM json_web_key WHERE "set" = '${set}' AND kid = 'x'`);
     expect(await kidsOn(second, set)).toEqual(["y"]);
   });
 
@@ -201,14 +186,8 @@ describe.runIf(reachable.includes("postgres"))("a gateway whose change feed lose
     expect(await kids(second, set)).toEqual(["a"]);
 
     // Cut every change-feed connection (both gateways'), as a database failover or an idle-session killer would.
-    const admin = new pg.Client({ connectionString: url() });
-    await admin.connect();
-    try {
-      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [FEED_APPLICATION_NAME]);
-      expect(rowCount).toBe(2);
-    } finally {
-      await admin.end();
-    }
+    const cut = await queryRows(url(), `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE application_name = '${FEED_APPLICATION_NAME}'`);
+    expect(cut).toEqual([{ cut: true }, { cut: true }]);
 
     // No notification can reach the second gateway now; its reads must not come from memory.
     await create(first, set, "b");

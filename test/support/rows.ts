@@ -1,6 +1,7 @@
 /**
- * Reads a gateway's tables straight from its database, past the app: what is really stored (for
- * "nothing changed" and "no secret is stored" assertions).
+ * A gateway's tables straight from its database, past the app: what is really stored (for "nothing
+ * changed" and "no secret is stored" assertions), and SQL run as an operator's psql or sqlite3 would
+ * (to break a table behind the server's back, or change rows no gateway wrote).
  */
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -18,6 +19,26 @@ export async function queryRows(url: string, sql: string): Promise<Record<string
   await client.connect();
   try {
     return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `sql` (one statement or a script) on its own connection, past the app. */
+export async function execSql(url: string, sql: string): Promise<void> {
+  if (url.startsWith("file:")) {
+    const db = new Database(url.slice("file:".length));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
   } finally {
     await client.end();
   }
