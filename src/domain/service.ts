@@ -169,7 +169,6 @@ export class JsonWebKeyService {
         const settled = await Promise.allSettled(sets.map((set) => this.repository.getKeySet(set, session)));
         return settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : asError(outcome.reason)));
       },
-      { cache: true },
     );
   }
 

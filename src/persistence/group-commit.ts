@@ -9,12 +9,12 @@
  *   hold one write (measured: 1,000 concurrent private reads, 1,000 batches).
  * - The batch is taken when the store's queue reaches it (`run`: SQLite runs one statement at a
  *   time), so writes that arrive while earlier work runs join it.
- * - It takes the largest power of two of the writes waiting, at most `max`, so that the statement
- *   shapes repeat (runs.ts); the rest go with the next batch, at once.
+ * - It takes every write waiting, at most `max`; the rest go with the next batch, at once. (Its
+ *   statements are raw multi-row INSERTs, raw-inserts.ts: Prisma's createMany compiled afresh for
+ *   every batch size.)
  * - A batch is all or nothing (`commit`); when it fails, `failed` settles each of its writes (retry
  *   them one by one, or reject them all); the next batch goes on regardless.
  */
-import { powerOfTwoAtMost } from "./runs.js";
 
 export interface Pending<T> {
   item: T;
@@ -25,7 +25,7 @@ export interface Pending<T> {
 export interface GroupCommitOptions<T> {
   /** The store's queue: work runs alone, in order (storeRunner). */
   run: <R>(work: () => Promise<R>) => Promise<R>;
-  /** Most writes per batch (a power of two). */
+  /** Most writes per batch. */
   max: number;
   /** Writes a batch atomically: all of it, or nothing. */
   commit(items: readonly T[]): Promise<void>;
@@ -62,7 +62,7 @@ export class GroupCommit<T> {
 
   private async flush(): Promise<void> {
     let batch: Pending<T>[] = [];
-    const take = () => this.pending.splice(0, powerOfTwoAtMost(Math.min(this.pending.length, this.options.max)));
+    const take = () => this.pending.splice(0, this.options.max);
     try {
       await this.options.run(async () => {
         batch = take();
@@ -80,3 +80,4 @@ export class GroupCommit<T> {
     for (const write of batch) write.resolve();
   }
 }
+

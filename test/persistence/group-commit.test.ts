@@ -10,7 +10,6 @@ import { generateJwk } from "../../src/domain/generate.js";
 import type { Jwk } from "../../src/domain/jwk.js";
 import type { Database } from "../../src/persistence/database.js";
 import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
-import { powerOfTwoAtMost } from "../../src/persistence/runs.js";
 import { storeCases, type Store } from "../support/stores.js";
 
 /** The database with a client whose $transaction calls are counted. */
@@ -52,10 +51,10 @@ describe.each(await storeCases())("concurrent creates on $name", ({ name, open }
     const kids = keys.map((key) => key.kid);
     const stored = (await repository.getKeySet("g")).map((key) => key.kid);
     if (name === "sqlite") {
-      // One queue: call order is commit order. A handful of group commits (60 = 32 + 16 + 8 + 4), not 60 transactions.
+      // One queue: call order is commit order. Queued in one turn, committed as one group, not 60 transactions.
       expect(stored).toEqual([...kids].reverse());
       expect(await auditedKids("g")).toEqual(kids);
-      expect(spy.transactions()).toBeLessThanOrEqual(4);
+      expect(spy.transactions()).toBe(1);
     } else {
       // Concurrent transactions on a pool commit in any order; one transaction each (the server groups commits).
       expect([...stored].sort()).toEqual([...kids].sort());
@@ -106,10 +105,3 @@ describe.each(await storeCases())("concurrent creates on $name", ({ name, open }
   });
 });
 
-describe("powerOfTwoAtMost (group commit sizes whose Prisma plans stay cached)", () => {
-  it("is the largest power of two not above n", () => {
-    expect([0, 1, 2, 3, 4, 5, 13, 512, 600].map(powerOfTwoAtMost)).toEqual([0, 1, 2, 2, 4, 4, 8, 512, 512]);
-    const sizes = new Set(Array.from({ length: 512 }, (_, i) => powerOfTwoAtMost(i + 1)));
-    expect(sizes.size).toBe(10); // 1 … 512: ten shapes of createMany in all
-  });
-});
