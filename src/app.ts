@@ -70,7 +70,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const stored = new PrismaJsonWebKeyRepository(database, keyStore.sealer, {
       onIntegrityFailure: (error) => server?.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a stored key failed its integrity check"),
     });
-    // What other processes write reaches this one's caches through the change feed (README, "Performance").
+    // What other processes write reaches this one's caches through the change feed (README, "Caches and the change feed").
     feed = await openChangeFeed(database, config.databaseUrl, {
       onError: (error) => server?.log.warn({ err: describeError(error) }, "the change feed lost its database connection: caches are bypassed until it is back"),
       onReconnected: () => server?.log.info("the change feed is connected again: caches are in use"),

@@ -39,7 +39,7 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /**
    * KEY_CACHE_MAX_KEYS: how many keys the in-memory key-set cache may hold over all sets; 0 turns it
-   * off (README, "Performance"). Default 50,000.
+   * off (README, "Caches and the change feed"). Default 50,000.
    */
   readonly keyCacheMaxKeys: number;
   /**

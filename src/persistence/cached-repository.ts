@@ -1,6 +1,6 @@
 /**
  * A JsonWebKeyRepository that answers set reads from memory: the decorator in front of the Prisma
- * repository (README, "Performance").
+ * repository (README, "Caches and the change feed").
  *
  * - Reads of a whole set go through a CoherentCache: an entry is served only after the ChangeFeed has
  *   synced, so no read returns a set older than a write acknowledged before it began, by this process
