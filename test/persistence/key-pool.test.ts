@@ -35,6 +35,8 @@ import { storeCases, type Store } from "../support/stores.js";
 
 const BITS = 2048;
 const GENERATE = { rsaModulusLength: BITS };
+/** How long to wait for a generation the pool abandoned at close to finish on its own (an RSA key; a busy CI machine). */
+const GENERATION_SETTLES = { timeout: 25_000, interval: 50 };
 
 interface PooledRow {
   id: number;
@@ -313,7 +315,8 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     // Started and closed at once: the stale row is purged, and no 3072-bit key is ever written.
     other.pool.start();
     await other.pool.close();
-    await vi.waitFor(() => expect(other.limiter.active).toBe(0));
+    // The generation the close abandoned runs on in the thread pool (RSA-3072 here: seconds on a busy machine).
+    await vi.waitFor(() => expect(other.limiter.active).toBe(0), GENERATION_SETTLES);
     expect(await pooledRows(store.url)).toEqual([]);
   });
 
@@ -335,7 +338,7 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     await Promise.all([first.pool.close(), second.pool.close()]);
     const atClose = (await pooledRows(store.url)).length;
     // A generation that was running when the pools closed finishes on its own and is dropped.
-    await vi.waitFor(() => expect(first.limiter.active + second.limiter.active).toBe(0));
+    await vi.waitFor(() => expect(first.limiter.active + second.limiter.active).toBe(0), GENERATION_SETTLES);
     await first.pool.fill(); // a no-op once closed
     expect(await pooledRows(store.url)).toHaveLength(atClose);
   });
