@@ -17,7 +17,7 @@
  * database). In production, where tsx is not installed, the compiled app applies migrations itself
  * with MIGRATE_ON_START=true.
  */
-import { migrate, providerOf, type MigrateCommand } from "../src/persistence/migrate.js";
+import { describeMigrationError, migrate, providerOf, type MigrateCommand } from "../src/persistence/migrate.js";
 
 const DEFAULT_URL = "file:./data/jwk-gateway.db";
 const USAGE = "usage: tsx scripts/migrate.ts deploy | create <name> | status";
@@ -88,7 +88,14 @@ function redact(url: string): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`migrate failed: ${error instanceof Error ? error.message : String(error)}`);
+    const url = process.env.DATABASE_URL?.trim() || DEFAULT_URL;
+    let provider: ReturnType<typeof providerOf> | undefined;
+    try {
+      provider = providerOf(url);
+    } catch {
+      provider = undefined;
+    }
+    console.error(`migrate failed: ${provider ? describeMigrationError(error, provider) : error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },
 );

@@ -17,7 +17,7 @@ import { describeError, REDACT_PATHS, type Logger } from "./logging.js";
 import { openDatabase, type Database } from "./persistence/database.js";
 import { logKeyStoreReport, openKeyStore } from "./persistence/key-store.js";
 import { KeyringError } from "./persistence/keyring.js";
-import { migrate, providerOf } from "./persistence/migrate.js";
+import { describeMigrationError, migrate, providerOf } from "./persistence/migrate.js";
 import { PrismaAuditLog } from "./persistence/prisma-audit-log.js";
 import { PrismaJsonWebKeyRepository } from "./persistence/prisma-repository.js";
 import { PrismaTokenStore } from "./persistence/prisma-token-store.js";
@@ -178,18 +178,29 @@ function logAccessMode(log: Logger, mode: AccessMode, config: Config): void {
   );
 }
 
-/** Applies migrations when configured to, and otherwise refuses to serve a database that is behind. */
+/**
+ * Applies pending migrations when configured to, and otherwise refuses to serve a database that is
+ * behind. It asks first, so a gateway starting against an up-to-date database (the usual case, e.g.
+ * a second gateway on the same SQLite file) takes no migration lock. Deploying takes one: Prisma's
+ * advisory lock on Postgres, an exclusive lock on SQLite. When a deploy fails, another process may
+ * have applied the same migrations meanwhile; that is fine if nothing is pending any more.
+ */
 async function prepareSchema(config: Config): Promise<void> {
-  const provider = providerOf(config.databaseUrl);
-  if (config.migrateOnStart) {
-    await migrate("deploy", { provider, url: config.databaseUrl, prismaDir: PRISMA_DIR });
-    return;
-  }
-  const status = await migrate("status", { provider, url: config.databaseUrl, prismaDir: PRISMA_DIR });
-  if (status.pending.length > 0) {
+  const options = { provider: providerOf(config.databaseUrl), url: config.databaseUrl, prismaDir: PRISMA_DIR };
+  const failed = (what: string, error: unknown) => new StartupError(`could not ${what} the ${options.provider} database: ${describeMigrationError(error, options.provider)}`);
+  const pending = async () => (await migrate("status", options).catch((error: unknown) => Promise.reject(failed("check the migrations of", error)))).pending;
+
+  const before = await pending();
+  if (before.length === 0) return;
+  if (!config.migrateOnStart) {
     throw new StartupError(
-      `The database is missing ${status.pending.length} migration(s) (${status.pending.join(", ")}). ` +
+      `The database is missing ${before.length} migration(s) (${before.join(", ")}). ` +
         "Run `npm run db:migrate` with the same DATABASE_URL, or set MIGRATE_ON_START=true.",
     );
+  }
+  try {
+    await migrate("deploy", options);
+  } catch (error) {
+    if ((await pending()).length > 0) throw failed("apply migrations to", error);
   }
 }

@@ -1,15 +1,19 @@
 /**
  * The in-browser explorer shown at GET /graphql (GRAPHQL_EXPLORER; on outside production): GraphiQL
  * rendered by @graphql-yoga/render-graphiql into one self-contained page, so it works without
- * internet access (Apollo's own landing page loads Sandbox from a CDN).
+ * internet access (Apollo's own landing page loads Sandbox from a CDN). GraphiQL loads the schema
+ * with the standard introspection query, which the document limits let through while introspection
+ * is enabled (src/graphql/hardening.ts); with introspection off it runs without docs.
  *
- * GraphiQL's own introspection query is 15 levels deep, over the depth limit every document is held
- * to (src/graphql/hardening.ts). So when introspection is enabled the page carries the schema's
- * introspection result, and GraphiQL builds its schema from that instead of asking the server;
- * when introspection is disabled the page carries no schema (GraphiQL then runs without docs).
+ * The page is 9 MB, nearly all of it the inlined editor, so it is served here rather than as Apollo's
+ * landing page: compressed once (brotli or gzip, whichever the browser accepts; ~1.9 MB and ~2.4 MB),
+ * off the event loop, and with an ETag, so a browser that has it revalidates and gets a 304.
  */
+import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { introspectionFromSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 const DEFAULT_QUERY = `# jwk-gateway: try generating a key, then reading its set.
 mutation Create {
@@ -26,20 +30,66 @@ query Read {
 }
 `;
 
-let withoutSchema: string | undefined;
-const withSchema = new WeakMap<GraphQLSchema, string>();
+type Encoding = "br" | "gzip" | "identity";
 
-/** The page (~9 MB), rendered once on first use; `schema` is embedded when given (see above). */
-export function explorerPage(schema?: GraphQLSchema): string {
-  if (!schema) return (withoutSchema ??= render());
-  let page = withSchema.get(schema);
-  if (page === undefined) withSchema.set(schema, (page = render(introspectionFromSchema(schema))));
-  return page;
+interface Page {
+  etag: string;
+  bodies: Record<Encoding, Buffer>;
 }
 
-function render(introspection?: IntrospectionQuery): string {
-  // GraphiQL takes `schema` as an introspection result and then does not introspect; yoga passes
-  // its options through to GraphiQL but does not declare this one.
-  const options = { endpoint: "/graphql", title: "jwk-gateway", defaultQuery: DEFAULT_QUERY, ...(introspection ? { schema: introspection } : {}) };
-  return renderGraphiQL(options);
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+let page: Promise<Page> | undefined;
+
+/** Rendered and compressed on first use (about a second of a thread-pool thread), then kept. */
+function explorerPage(): Promise<Page> {
+  return (page ??= (async () => {
+    const html = Buffer.from(renderGraphiQL({ endpoint: "/graphql", title: "jwk-gateway", defaultQuery: DEFAULT_QUERY }));
+    const [br, gz] = await Promise.all([
+      brotli(html, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: html.length } }),
+      gzip(html, { level: 9 }),
+    ]);
+    const etag = `"${createHash("sha256").update(html).digest("base64url").slice(0, 27)}"`;
+    return { etag, bodies: { br, gzip: gz, identity: html } };
+  })());
+}
+
+/** What Apollo's landing page answers: a GET of /graphql without a query, from a browser (it asks for HTML). */
+function wantsExplorer(request: FastifyRequest): boolean {
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  const [path, search = ""] = request.url.split("?", 2) as [string, string?];
+  if (path !== "/graphql" && path !== "/graphql/") return false;
+  if (new URLSearchParams(search).has("query")) return false;
+  return /\btext\/html\b/.test(request.headers.accept ?? "");
+}
+
+function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? "").toLowerCase().split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    if (!name) continue;
+    const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+    accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const weight = (name: string) => accepted.get(name) ?? accepted.get("*") ?? 0;
+  if (weight("br") > 0) return "br";
+  if (weight("gzip") > 0) return "gzip";
+  return "identity";
+}
+
+async function serve(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { etag, bodies } = await explorerPage();
+  reply.header("etag", etag).header("cache-control", "no-cache").header("vary", "accept, accept-encoding");
+  if (request.headers["if-none-match"] === etag) return reply.status(304).send();
+  const encoding = chooseEncoding(request.headers["accept-encoding"]);
+  if (encoding !== "identity") reply.header("content-encoding", encoding);
+  return reply.type("text/html; charset=utf-8").send(bodies[encoding]);
+}
+
+/** Answers GET /graphql from a browser with the explorer, before Apollo sees the request. */
+export function registerExplorer(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request, reply) => {
+    if (wantsExplorer(request)) return serve(request, reply);
+  });
 }

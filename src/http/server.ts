@@ -16,7 +16,8 @@ import { metricsPlugin } from "../graphql/metrics-plugin.js";
 import { restApi } from "../rest/api.js";
 import { authenticateRequest, type Authenticate } from "./auth.js";
 import { registerCors } from "./cors.js";
-import { explorerPage } from "./explorer.js";
+import { registerExplorer } from "./explorer.js";
+import { registerSchemaRoute } from "./schema-route.js";
 import { registerJwksRoute, type PublicJwks } from "./jwks.js";
 import { registerMetrics, type GatewayMetrics } from "./metrics.js";
 
@@ -64,7 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (options.metrics) registerMetrics(app, options.metrics);
   await registerCors(app, options.corsOrigins);
 
-  const limits = documentLimits({ production: options.production });
+  const limits = documentLimits({ production: options.production, introspection: options.introspection });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     formatError: createFormatError(app.log),
@@ -83,9 +84,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // No @cacheControl hints here (key reads must never sit in a shared cache), and the default
       // cache-control plugin wraps every field resolver to compute them (~6% of a read's CPU).
       ApolloServerPluginCacheControlDisabled(),
-      options.explorer
-        ? { serverWillStart: async () => ({ renderLandingPage: async () => ({ html: explorerPage(options.introspection ? options.schema : undefined) }) }) }
-        : ApolloServerPluginLandingPageDisabled(),
+      // The explorer, when enabled, is answered before Apollo (src/http/explorer.ts).
+      ApolloServerPluginLandingPageDisabled(),
       ...limits.plugins,
       ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
     ],
@@ -102,6 +102,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
   });
 
+  if (options.explorer) registerExplorer(app);
   await app.register(fastifyApollo(apollo), {
     context: async (request) => {
       const caller = await authenticateRequest(options.authenticate, request, "graphql");
@@ -111,6 +112,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Its own encapsulated plugin, so its Hydra error envelope replaces the handler above.
   await app.register(restApi, { service: options.service, authenticate: options.authenticate });
 
+  // The printed schema, for tools that take SDL rather than introspecting; under the same switch.
+  if (options.introspection) registerSchemaRoute(app, options.schema);
   if (options.jwks) registerJwksRoute(app, options.jwks);
   app.get("/health/alive", async () => ({ status: "ok" }));
   app.get("/health/ready", async (_request, reply) => {

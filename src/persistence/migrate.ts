@@ -489,6 +489,22 @@ function explain(error: unknown, registry: { consumeError(id: number): { error: 
   return error;
 }
 
+/**
+ * One line an operator can act on, for a failed migration command: the engine's own errors carry the
+ * whole connector chain, a wasm stack and a list of error variants.
+ */
+export function describeMigrationError(error: unknown, provider: Provider): string {
+  const message = messageOf(error);
+  // The SQLite adapter's SQLITE_BUSY, which the engine does not know by name ("unknown variant `SocketTimeout`").
+  if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(message)) {
+    return provider === "sqlite"
+      ? "the SQLite database is locked by another process (a running gateway or migration): applying migrations needs it alone, so stop the other gateways first"
+      : "the database did not answer in time";
+  }
+  const first = message.split("\n").map((line) => line.trim()).find((line) => line !== "") ?? "unknown error";
+  return first.replace(/^Error in the underlying connector \(WASM_ERROR\): /, "").slice(0, 300);
+}
+
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const code = (error as { code?: unknown }).code ?? (error as { error_code?: unknown }).error_code;

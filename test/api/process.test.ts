@@ -2,7 +2,7 @@
  * `npm start` as a user runs it: the real entry point in its own process, on SQLite, with nothing
  * set up beforehand. Also proves keys survive a restart and that bad configuration stops start.
  */
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,10 +15,10 @@ interface Started {
   output: () => string;
 }
 
-/** Starts src/main.ts and resolves once it logs the GraphQL URL. */
-function startMain(env: Record<string, string>, cwd = process.cwd()): Promise<Started> {
+/** Starts src/main.ts (or another command) and resolves once it logs the GraphQL URL. */
+function startMain(env: Record<string, string>, cwd = process.cwd(), command?: () => ChildProcess): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawnMain({ PORT: "0", LOG_LEVEL: "info", ...env }, cwd);
+    const child = command?.() ?? spawnMain({ PORT: "0", LOG_LEVEL: "info", ...env }, cwd);
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -71,5 +71,37 @@ describe("npm start", () => {
     const { code, output } = await runMain({ PORT: "not-a-port" });
     expect(code).toBe(1);
     expect(output).toContain("configuration error: PORT: must be an integer");
+  });
+
+  it("a second gateway on the same SQLite file starts with default settings, and both serve the same keys", async () => {
+    const first = await startMain({}, workdir);
+    const second = await startMain({}, workdir);
+    try {
+      const created = await graphql(first.origin, 'mutation { createJsonWebKeySet(set: "two", input: { alg: "ES256", kid: "k1" }) { keys { kid } } }');
+      expect(created.errors).toBeUndefined();
+      expect((await graphql(second.origin, '{ getJsonWebKeySet(set: "two") { keys { kid } } }')).data.getJsonWebKeySet.keys).toEqual([{ kid: "k1" }]);
+      for (const { origin } of [first, second]) expect((await fetch(`${origin}/health/ready`)).status).toBe(200);
+      expect(second.output()).not.toMatch(/SchemaConnectorError|WASM_ERROR/);
+
+      // A busy port is said in one line, with no stack trace.
+      const port = new URL(first.origin).port;
+      const { code, output } = await runMain({ PORT: port, DATABASE_URL: `file:${join(workdir, "data", "jwk-gateway.db")}` });
+      expect(code).toBe(1);
+      const lines = output.trim().split("\n").filter((line) => !line.startsWith("{"));
+      expect(lines).toEqual([`jwk-gateway: cannot start: PORT ${port} is in use on 127.0.0.1: stop what listens there, or set PORT to another port`]);
+    } finally {
+      expect(await stop(second.child)).toBe(0);
+      expect(await stop(first.child)).toBe(0);
+    }
+  });
+
+  it("`kill <npm pid>` stops the gateway that `npm start` runs: the signal reaches it and it shuts down cleanly", async () => {
+    const database = `file:${join(workdir, "npm-start.db")}`;
+    const env = { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", DATABASE_URL: database };
+    const started = await startMain({}, process.cwd(), () => spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"] }));
+    expect((await fetch(`${started.origin}/health/alive`)).status).toBe(200);
+    expect(await stop(started.child)).toBe(0);
+    expect(started.output()).toContain('"msg":"shutting down"');
+    await expect(fetch(`${started.origin}/health/alive`)).rejects.toThrow();
   });
 });

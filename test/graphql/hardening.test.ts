@@ -6,11 +6,14 @@
  * CORS answers only the configured origins; hostile bodies and slow clients do not hurt the process.
  */
 import "reflect-metadata";
+import http from "node:http";
 import net from "node:net";
+import zlib from "node:zlib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { AuditResolver } from "../../src/graphql/audit.js";
-import { GRAPHQL_LIMITS, HIDDEN_LIMIT_MESSAGE } from "../../src/graphql/hardening.js";
+import { getIntrospectionQuery } from "graphql";
+import { GRAPHQL_LIMITS, HIDDEN_LIMIT_MESSAGE, INTROSPECTION_LIMITS } from "../../src/graphql/hardening.js";
 import { JsonWebKeyResolver } from "../../src/graphql/resolver.js";
 import { REQUEST_TIMEOUT_MS } from "../../src/http/server.js";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
@@ -106,6 +109,22 @@ function fragmentChain(depth: number, firstFragmentName = "F0"): string {
   return `query { ...${names[0]} }\n${fragments.join("\n")}`;
 }
 
+/** A GET with exactly these headers, and the body as it came over the wire. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const body = Buffer.concat(chunks);
+          resolve({ status: response.statusCode!, headers: response.headers, body, bytes: body.length });
+        });
+      })
+      .on("error", reject);
+  });
+}
+
 const aliases = (count: number, field: (i: number) => string) => Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join("\n");
 const ALL_MEMBERS = "fragment All on JsonWebKey { alg crv d dp dq e k kid kty n p q qi use x x5c y }";
 const create = (i: number) => `createJsonWebKeySet(set: "s${i}", input: { alg: "RS256" }) { set }`;
@@ -123,6 +142,8 @@ interface Refusal {
   message: RegExp;
   /** Refused by one of the document limits, whose size production does not state. */
   limit?: boolean;
+  /** Only introspects: in production, where introspection is off, it is refused for that first. */
+  introspectionOnly?: boolean;
 }
 
 const postJson = (origin: string, body: unknown) =>
@@ -130,12 +151,32 @@ const postJson = (origin: string, body: unknown) =>
 const postQuery = (origin: string, query: string) => postJson(origin, { query });
 const MUTATION = 'mutation { createJsonWebKeySet(set: "csrf", input: { alg: "ES256" }) { set } }';
 
+/** The introspection query every tool sends, with every option graphql-js offers (depth 15, cost ~15,600). */
+const FULL_INTROSPECTION = getIntrospectionQuery({
+  descriptions: true,
+  specifiedByUrl: true,
+  directiveIsRepeatable: true,
+  schemaDescription: true,
+  inputValueDeprecation: true,
+  oneOf: true,
+});
+/** A real root field, which puts a document under the ordinary limits whatever else it selects. */
+const REAL_FIELD = 'getJsonWebKeySet(set: "s") { set }';
+const overIntrospectionDepth = INTROSPECTION_LIMITS.maxDepth + 1;
+
 const refusals: Refusal[] = [
-  { name: "depth 7 through introspection", send: (o) => postQuery(o, `{ ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
-  { name: "depth 7 through a chain of fragments", send: (o) => postQuery(o, fragmentChain(7)), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
+  // Introspection beside a real field gets no exemption: the ordinary depth and cost limits hold.
+  { name: "depth 7 through introspection beside a real field", send: (o) => postQuery(o, `{ ${REAL_FIELD} ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
+  { name: "the standard introspection query beside a real field", send: (o) => postQuery(o, FULL_INTROSPECTION.replace("query IntrospectionQuery {", `query IntrospectionQuery { ${REAL_FIELD}`)), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Cost limit of 1000 exceeded|depth limit of 6 exceeded/, limit: true },
   // GHSA-224p-v68g-5g8f: a fragment or operation named __schema once switched depth counting off.
-  { name: "depth 7 through a fragment named __schema", send: (o) => postQuery(o, fragmentChain(7, "__schema")), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
-  { name: "depth 7 in an operation named __schema", send: (o) => postQuery(o, `query __schema { ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
+  { name: "depth 7 through a fragment named __schema that selects a real field", send: (o) => postQuery(o, `query { ...__schema }\nfragment __schema on Query { ${REAL_FIELD} ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
+  { name: "depth 7 in an operation named __schema that selects a real field", send: (o) => postQuery(o, `query __schema { ${REAL_FIELD} ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
+  // Introspection alone has limits of its own.
+  { name: `depth ${overIntrospectionDepth} through introspection alone`, send: (o) => postQuery(o, `{ ${introspectionChain(overIntrospectionDepth)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 20 exceeded, found 21/, limit: true, introspectionOnly: true },
+  { name: `depth ${overIntrospectionDepth} through a chain of fragments named __schema…`, send: (o) => postQuery(o, fragmentChain(overIntrospectionDepth, "__schema")), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 20 exceeded, found 21|Cost limit of 30000 exceeded/, limit: true, introspectionOnly: true },
+  { name: "two full introspections in one document", send: (o) => postQuery(o, `{ a: __schema { ...All } b: __schema { ...All } }\n${FULL_INTROSPECTION.slice(FULL_INTROSPECTION.indexOf("fragment FullType")).replace(/\n/g, " ")} fragment All on __Schema { types { ...FullType } directives { name args { ...InputValue } } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Cost limit of 30000 exceeded/, limit: true, introspectionOnly: true },
+  { name: "introspection lists nested four deep (fields of types of fields…)", send: (o) => postQuery(o, "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }"), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Maximum introspection depth exceeded/, introspectionOnly: true },
+  { name: "2,000 __typename aliases inside __schema", send: (o) => postQuery(o, `{ __schema { ${aliases(2000, () => "__typename")} } }`), status: 400, code: "GRAPHQL_PARSE_FAILED", message: /more that 1000 tokens/, limit: true },
   { name: "11 aliases of createJsonWebKeySet", send: (o) => postQuery(o, `mutation { ${aliases(11, create)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Aliases limit of 10 exceeded, found 11/, limit: true },
   { name: "11 directives", send: (o) => postQuery(o, `{ ${aliases(11, () => "__typename @skip(if: false)")} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Directives limit of 10 exceeded, found 11/, limit: true },
   { name: "a 1,001-token document", send: (o) => postQuery(o, tokens1001), status: 400, code: "GRAPHQL_PARSE_FAILED", message: /more that 1000 tokens/, limit: true },
@@ -206,13 +247,16 @@ describe.each([
     expect(counts.sql).toBeGreaterThan(0);
   });
 
-  it.each(refusals)("$name: refused, and nothing ran", async ({ send, status, code, message, limit }) => {
+  it.each(refusals)("$name: refused, and nothing ran", async ({ send, status, code, message, limit, introspectionOnly }) => {
     const response = await send(started!.gateway.origin);
     const body = await response.json();
     expect(response.status).toBe(status);
     expect(body.data).toBeUndefined();
     expect(body.errors[0].extensions.code).toBe(code);
-    if (limit && production) {
+    if (introspectionOnly && production) {
+      const reasons = body.errors.map((error: { extensions: { validationErrorCode?: string } }) => error.extensions.validationErrorCode);
+      expect(reasons).toContain("INTROSPECTION_DISABLED");
+    } else if (limit && production) {
       expect(body.errors[0].message).toBe(HIDDEN_LIMIT_MESSAGE);
       expect(JSON.stringify(body)).not.toMatch(/limit|exceeded|1000|found \d/);
     } else {
@@ -221,14 +265,14 @@ describe.each([
     expect(work.counts()).toEqual(NOTHING_RAN);
   });
 
-  it("just under every limit, a document passes: depth 6, 10 aliases, 10 directives, 1,000 tokens, cost under 1,000", async () => {
+  it("just under every limit, a document passes: depth 6, 10 aliases, 10 directives, 1,000 tokens, cost under 1,000; introspection alone: depth 20, the standard query", async () => {
     const { origin } = started!.gateway;
     const accepted = [
       `{ ${aliases(10, () => "__typename @skip(if: false)")} }`,
       tokens1000,
       `{ ${aliases(5, (i) => `getJsonWebKeySet(set: "s${i}") { set keys { ...All } publicKeys { ...All } }`)} }\n${ALL_MEMBERS}`,
       `query { ${aliases(10, (i) => `getJsonWebKeySet(set: "s${i}") { set }`)} }`,
-      ...(production ? [] : [fragmentChain(6), `{ ${introspectionChain(6)} }`]),
+      ...(production ? [] : [fragmentChain(INTROSPECTION_LIMITS.maxDepth), `{ ${introspectionChain(INTROSPECTION_LIMITS.maxDepth)} }`, FULL_INTROSPECTION]),
     ];
     for (const query of accepted) {
       const body = await (await postQuery(origin, query)).json();
@@ -236,6 +280,7 @@ describe.each([
       expect(codes.filter((code: string) => code !== "NOT_FOUND"), query.slice(0, 80)).toEqual([]);
     }
     expect(GRAPHQL_LIMITS).toEqual({ maxDepth: 6, maxAliases: 10, maxDirectives: 10, maxTokens: 1000, maxCost: 1000 });
+    expect(INTROSPECTION_LIMITS).toEqual({ maxDepth: 20, maxCost: 30_000 });
   });
 
   it("a JSON body nested 10,000 levels deep is refused with 400, and the server keeps answering", async () => {
@@ -286,19 +331,32 @@ describe("introspection, the explorer and field suggestions follow the environme
     expect(body.errors[0].extensions).toEqual({ code: "GRAPHQL_VALIDATION_FAILED", validationErrorCode: "INTROSPECTION_DISABLED" });
   });
 
-  it("outside production the explorer carries the schema, since GraphiQL's own introspection query (depth 15) is over the limit", async () => {
+  it("outside production the explorer is served compressed, with an ETag a browser revalidates (304)", async () => {
     started = await start();
-    const html = await explorer();
-    expect(html).toContain("graphiql");
-    // An input type named nowhere else on the page: it comes from the embedded introspection result.
-    expect(html).toContain("JsonWebKeySetGeneratorRequest");
+    const url = `${started.gateway.origin}/graphql`;
+    for (const [acceptEncoding, expected] of [["gzip, deflate, br", "br"], ["gzip", "gzip"]] as const) {
+      // Node's fetch decompresses and hides content-length; a raw request shows what went over the wire.
+      const wire = await rawGet(url, { accept: "text/html", "accept-encoding": acceptEncoding });
+      expect(wire.status).toBe(200);
+      expect(wire.headers["content-encoding"]).toBe(expected);
+      expect(wire.bytes).toBeLessThan(2_600_000);
+      expect(zlib[expected === "br" ? "brotliDecompressSync" : "gunzipSync"](wire.body).toString()).toContain("graphiql");
+    }
+    const plain = await rawGet(url, { accept: "text/html" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.bytes).toBeGreaterThan(8_000_000);
+    const etag = plain.headers.etag as string;
+    expect(plain.headers["cache-control"]).toBe("no-cache");
+    expect((await rawGet(url, { accept: "text/html", "if-none-match": etag })).status).toBe(304);
+    // GraphiQL loads the schema by introspection now; the page carries none.
+    expect(await explorer()).not.toContain("JsonWebKeySetGeneratorRequest");
   });
 
-  it("GRAPHQL_EXPLORER=true shows the explorer in production, without the schema while introspection is off", async () => {
+  it("GRAPHQL_EXPLORER=true shows the explorer in production, where introspection stays off", async () => {
     started = await start({ NODE_ENV: "production", GRAPHQL_EXPLORER: "true" });
     const html = await explorer();
     expect(html).toContain("graphiql");
-    expect(html).not.toContain("JsonWebKeySetGeneratorRequest");
+    expect((await introspect()).status).toBe(400);
   });
 
   it.each([
