@@ -402,7 +402,11 @@ describe("CORS: only the configured origins", () => {
   const preflight = (origin: string, path = "/graphql", method = "POST") =>
     fetch(`${started!.gateway.origin}${path}`, {
       method: "OPTIONS",
-      headers: { origin, "access-control-request-method": method, "access-control-request-headers": "authorization,content-type,apollo-require-preflight" },
+      headers: {
+        origin,
+        "access-control-request-method": method,
+        "access-control-request-headers": "apollographql-client-name,apollographql-client-version,authorization,content-type,apollo-require-preflight",
+      },
     });
 
   it("a listed origin (Apollo Sandbox) gets its own origin back, without credentials", async () => {
@@ -413,24 +417,30 @@ describe("CORS: only the configured origins", () => {
     expect(response.headers.get("vary")).toMatch(/origin/i);
   });
 
-  it("a listed origin's preflight is answered: methods, and the authorization, content-type and apollo-require-preflight headers", async () => {
+  it("a listed origin's preflight is answered: methods, and the authorization, content-type, Apollo CSRF and client-awareness headers", async () => {
     const response = await preflight(STUDIO);
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe(STUDIO);
     expect(response.headers.get("access-control-allow-methods")).toMatch(/POST/);
     const allowed = response.headers.get("access-control-allow-headers")!.split(/,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type", "apollo-require-preflight"]));
+    expect(allowed).toEqual(
+      expect.arrayContaining(["authorization", "content-type", "apollo-require-preflight", "x-apollo-operation-name", "apollographql-client-name", "apollographql-client-version"]),
+    );
     expect((await preflight("http://localhost:5173", "/admin/keys/some-set", "PUT")).headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
   });
 
-  it("an origin not listed is never echoed, and its preflight is refused", async () => {
+  it("an origin not listed is never echoed, and its preflight is refused with 403 naming CORS_ORIGINS", async () => {
     const response = await post(ELSEWHERE);
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
     for (const path of ["/graphql", "/admin/keys/some-set"]) {
       const refused = await preflight(ELSEWHERE, path);
-      expect(refused.status, path).toBeGreaterThanOrEqual(400);
+      expect(refused.status, path).toBe(403);
       expect(refused.headers.get("access-control-allow-origin"), path).toBeNull();
       expect(refused.headers.get("access-control-allow-methods"), path).toBeNull();
+      expect(await refused.json(), path).toEqual({
+        error: "CORS_ORIGIN_NOT_ALLOWED",
+        message: `The origin "${ELSEWHERE}" may not call this gateway from a browser: it is not in CORS_ORIGINS. Add it (exactly scheme://host[:port], comma-separated) and restart the gateway.`,
+      });
     }
     // Exact match only: a look-alike of a listed origin is another origin.
     expect((await post(`${STUDIO}.evil.example`)).headers.get("access-control-allow-origin")).toBeNull();
@@ -454,6 +464,9 @@ describe("CORS: only the configured origins", () => {
         body: JSON.stringify({ query: "{ __typename }" }),
       });
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
+      const refused = await fetch(`${plain.gateway.origin}/graphql`, { method: "OPTIONS", headers: { origin: STUDIO, "access-control-request-method": "POST" } });
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).message).toMatch(/not in CORS_ORIGINS/);
     } finally {
       await stop(plain);
     }
