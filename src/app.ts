@@ -77,12 +77,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     const keyCache = config.keyCacheMaxKeys > 0 ? new CachedJsonWebKeyRepository(stored, feed, { maxKeys: config.keyCacheMaxKeys }) : undefined;
     const repository = keyCache ?? stored;
-    const jwks = new PublicJwks({ sets: config.jwksBroadcastSets, load: (set) => repository.getKeySet(set) });
+    const metrics = new GatewayMetrics();
+    const jwks = new PublicJwks({
+      sets: config.jwksBroadcastSets,
+      load: (set) => repository.getKeySet(set),
+      // One key that does not open is left out of the public document, not the whole document (README, "Limits").
+      loadReadable: (set) => stored.getReadableKeySet(set),
+      onUnreadable: (error) => {
+        server?.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a key of a broadcast set failed its integrity check and was left out of the public JWKS");
+        metrics.observeKeyOpenFailure(error.set);
+      },
+    });
     feed.subscribe((change) => {
       if (change.kind === "key-set") jwks.invalidate(change.set);
       else if (change.kind === "key-sets" || change.kind === "everything") jwks.invalidate();
     });
-    const metrics = new GatewayMetrics();
     // Access control (README, "Access control"): tokens, or open mode where it is allowed.
     const openAccessAllowed = config.allowOpenAccess || isLoopbackHost(config.host);
     const authenticator = new Authenticator({

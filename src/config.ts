@@ -6,6 +6,7 @@ import { DEFAULT_KEY_CACHE_MAX_KEYS } from "./persistence/cached-repository.js";
 import { MIN_SECRET_LENGTH } from "./persistence/keyring.js";
 import { availableParallelism } from "node:os";
 import { isRsaAlgorithm } from "./domain/generation-limiter.js";
+import { nameProblem } from "./domain/names.js";
 
 export interface Config {
   readonly production: boolean;
@@ -150,8 +151,8 @@ function setList(env: Env, name: string, fallback: readonly string[]): readonly 
   if (raw === undefined) return Object.freeze([...fallback]);
   const sets = [...new Set(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
   if (sets.length === 0) throw new ConfigError(name, `must list at least one set name, got ${JSON.stringify(raw)}`);
-  const bad = sets.find((set) => set.length > 255 || /[\u0000-\u001f\u007f]/.test(set));
-  if (bad !== undefined) throw new ConfigError(name, `set names must be 1 to 255 characters without control characters, got ${JSON.stringify(bad.slice(0, 64))}`);
+  const bad = sets.find((set) => nameProblem(set) !== undefined);
+  if (bad !== undefined) throw new ConfigError(name, `a set name ${nameProblem(bad)}, got ${JSON.stringify(bad.slice(0, 64))}`);
   return Object.freeze(sets);
 }
 

@@ -115,6 +115,8 @@ describe("loadConfig", () => {
     ["ALLOW_OPEN_ACCESS", { ALLOW_OPEN_ACCESS: "sure" }],
     ["JWKS_BROADCAST_SETS", { JWKS_BROADCAST_SETS: " , ," }],
     ["JWKS_BROADCAST_SETS", { JWKS_BROADCAST_SETS: `ok,${"x".repeat(256)}` }],
+    ["JWKS_BROADCAST_SETS", { JWKS_BROADCAST_SETS: "ok,a\ud800b" }],
+    ["JWKS_BROADCAST_SETS", { JWKS_BROADCAST_SETS: "ok,a\u0085b" }],
     ["SECRETS_SYSTEM", { SECRETS_SYSTEM: " , ," }],
     ["SECRETS_SYSTEM", { SECRETS_SYSTEM: "x".repeat(31) }],
     ["GRAPHQL_INTROSPECTION", { GRAPHQL_INTROSPECTION: "sometimes" }],

@@ -21,11 +21,11 @@ import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import { isRsaAlgorithm, type GenerationLimiter } from "./generation-limiter.js";
 import { withoutPrivateMembers, type Jwk, type JwkInput, type JwkSet } from "./jwk.js";
+import { checkName } from "./names.js";
 import type { JsonWebKeyRepository, ReadSession } from "./repository.js";
 import { validateJwk, validateKeySet } from "./validate.js";
 
-/** Longest `set` or `kid` accepted (Hydra's columns are varchar(255)). */
-export const MAX_NAME_LENGTH = 255;
+export { MAX_NAME_LENGTH } from "./names.js";
 
 export interface CreateJsonWebKeySetRequest {
   alg: string;
@@ -336,17 +336,6 @@ function asError(reason: unknown): Error {
 /** An audit outcome: the error's code, or INTERNAL_SERVER_ERROR for anything unexpected. */
 function outcomeOf(error: unknown): string {
   return error instanceof JwkGatewayError ? error.code : "INTERNAL_SERVER_ERROR";
-}
-
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-function checkName(what: "set" | "kid", value: unknown): asserts value is string {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_NAME_LENGTH) {
-    throw new BadInputError(`${what} must be 1 to ${MAX_NAME_LENGTH} characters long`, what === "set" ? "BAD_SET" : "BAD_KID");
-  }
-  if (CONTROL_CHARACTERS.test(value)) {
-    throw new BadInputError(`${what} must not contain control characters`, what === "set" ? "BAD_SET" : "BAD_KID");
-  }
 }
 
 /** Quotes a caller-chosen name for a message, cut short so a message stays readable. */

@@ -21,6 +21,7 @@
 import { createECDH, createHash, createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey } from "node:crypto";
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "./base64url.js";
 import { BadInputError, ConflictError, InvalidKeyError } from "./errors.js";
+import { jsonShapeProblem, MAX_JSON_DEPTH } from "./json-depth.js";
 import { JWK_MEMBERS, normalizeJwk, type Jwk, type JwkInput, type KeyType } from "./jwk.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +228,12 @@ function checkIsObject(input: unknown): asserts input is JwkInput {
 }
 
 function checkKeySize(input: JwkInput): void {
-  if (Buffer.byteLength(JSON.stringify(input)) > MAX_KEY_BYTES) {
+  // Shape first, without recursion: JSON.stringify recurses, and the transports' depth check
+  // (README, "Limits") is not the only way in. Every value costs at least a byte of JSON, so more
+  // than MAX_KEY_BYTES of them is too large anyway.
+  const shape = jsonShapeProblem(input, MAX_JSON_DEPTH, MAX_KEY_BYTES);
+  if (shape === "too-deep") throw new InvalidKeyError("KEY_TOO_DEEP", `A JSON Web Key must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`);
+  if (shape === "too-many" || Buffer.byteLength(JSON.stringify(input)) > MAX_KEY_BYTES) {
     throw new InvalidKeyError("KEY_TOO_LARGE", `A serialized JSON Web Key must be at most ${MAX_KEY_BYTES / 1024} KiB`);
   }
 }

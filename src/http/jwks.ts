@@ -8,10 +8,12 @@
  * The body is computed once and answered from memory; the composition root calls `invalidate(set)`
  * from the service's `onKeySetChanged`, so a write through this process shows on the next request.
  * Missing sets contribute nothing: unlike Hydra v2 the gateway does not generate them on a read.
+ * A stored key that fails to open (its integrity check) is left out, logged and counted
+ * (`loadReadable`): the other keys stay published, so one damaged row cannot stop every verifier.
  */
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { httpStatusOf, JwkGatewayError } from "../domain/errors.js";
+import { httpStatusOf, JwkGatewayError, type KeyIntegrityError } from "../domain/errors.js";
 import { toPublicJwks, type Jwk } from "../domain/jwk.js";
 import { describeError } from "../logging.js";
 
@@ -40,6 +42,14 @@ export interface PublicJwksOptions {
   sets: readonly string[];
   /** A set's keys, newest first; empty when the set does not exist. */
   load: (set: string) => Promise<readonly Jwk[]>;
+  /**
+   * When `load` fails for any reason but an unavailable store (a row that does not open fails the
+   * whole set): the set's keys that open, and the rows that do not, which are left out of the
+   * document and reported to `onUnreadable`. Without it, such a failure fails the document.
+   */
+  loadReadable?: (set: string) => Promise<{ keys: readonly Jwk[]; unreadable: readonly KeyIntegrityError[] }>;
+  /** Told about every key left out of the document (log and count it; never its material). */
+  onUnreadable?: (error: KeyIntegrityError) => void;
   /** See DEFAULT_JWKS_REFRESH_MS. */
   refreshAfterMs?: number;
   /** A clock, for tests. */
@@ -60,6 +70,8 @@ export interface JwksSnapshot {
 export class PublicJwks {
   readonly sets: readonly string[];
   private readonly load: PublicJwksOptions["load"];
+  private readonly loadReadable: PublicJwksOptions["loadReadable"];
+  private readonly onUnreadable: NonNullable<PublicJwksOptions["onUnreadable"]>;
   private readonly refreshAfterMs: number;
   private readonly now: () => number;
   /** Bumped by every invalidation; a load started under an older generation is not kept. */
@@ -70,6 +82,8 @@ export class PublicJwks {
   constructor(options: PublicJwksOptions) {
     this.sets = [...new Set(options.sets)];
     this.load = options.load;
+    this.loadReadable = options.loadReadable;
+    this.onUnreadable = options.onUnreadable ?? (() => {});
     this.refreshAfterMs = options.refreshAfterMs ?? DEFAULT_JWKS_REFRESH_MS;
     this.now = options.now ?? Date.now;
   }
@@ -107,8 +121,21 @@ export class PublicJwks {
   }
 
   private async compute(): Promise<JwksSnapshot> {
-    const perSet = await Promise.all(this.sets.map((set) => this.load(set)));
+    const perSet = await Promise.all(this.sets.map((set) => this.loadSet(set)));
     return jwksSnapshot(perSet.flat());
+  }
+
+  /** One set's keys; one key that does not open costs that key only, never the document. */
+  private async loadSet(set: string): Promise<readonly Jwk[]> {
+    try {
+      return await this.load(set);
+    } catch (error) {
+      const unavailable = error instanceof JwkGatewayError && error.code === "SERVICE_UNAVAILABLE";
+      if (unavailable || !this.loadReadable) throw error;
+      const { keys, unreadable } = await this.loadReadable(set);
+      for (const failure of unreadable) this.onUnreadable(failure);
+      return keys;
+    }
   }
 }
 

@@ -5,7 +5,8 @@
  * process, as in the test suites, count separately. Label values come from closed sets only: the
  * transport, the seed's operation ids (GraphQL root fields of the schema, REST routes' operationId),
  * the error codes of domain/errors.ts (plus GraphQL's request-error codes) and the generatable
- * algorithms. Nothing a caller types (a set name, a kid, a message) ever becomes a label, so the
+ * algorithms, and the configured broadcast sets (JWKS_BROADCAST_SETS). Nothing a caller types (a set
+ * name, a kid, a message) ever becomes a label, so the
  * series stay bounded and no key material can reach them (security.md NL-3).
  */
 import type { FastifyInstance } from "fastify";
@@ -93,6 +94,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly keyOpenFailures = new Counter({
+    name: "jwkgw_key_open_failures_total",
+    help: "Stored keys of a broadcast set left out of the public JWKS because they failed to open (integrity check), each time the document was computed, by set (a JWKS_BROADCAST_SETS name)",
+    labelNames: ["set"] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: GatewayMetricsOptions = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -113,6 +121,11 @@ export class GatewayMetrics {
   /** The number of keys ready in the pool of `alg`. */
   observePooledKeys(alg: string, keys: number): void {
     this.pooledKeys.set({ alg }, keys);
+  }
+
+  /** One key of broadcast set `set` left out of the public JWKS (its label values are configured names, never a caller's). */
+  observeKeyOpenFailure(set: string): void {
+    this.keyOpenFailures.inc({ set });
   }
 
   /** One key taken from the pool (not a generation: jwkgw_key_generations_total counts inline ones). */

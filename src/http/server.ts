@@ -17,6 +17,7 @@ import { restApi } from "../rest/api.js";
 import { authenticateRequest, type Authenticate } from "./auth.js";
 import { registerCors } from "./cors.js";
 import { registerExplorer } from "./explorer.js";
+import { registerJsonBodyParser } from "./json-body.js";
 import { registerSchemaRoute } from "./schema-route.js";
 import { registerJwksRoute, type PublicJwks } from "./jwks.js";
 import { registerMetrics, type GatewayMetrics } from "./metrics.js";
@@ -64,6 +65,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // First, so its onResponse hook reaches the routes of every plugin registered below.
   if (options.metrics) registerMetrics(app, options.metrics);
   await registerCors(app, options.corsOrigins);
+  // JSON bodies: no repeated member, no deep nesting (README, "Limits"); REST has its own, with Hydra's envelope.
+  registerJsonBodyParser(app);
 
   const limits = documentLimits({ production: options.production, introspection: options.introspection });
   const apollo = new ApolloServer<GraphQLContext>({
@@ -94,12 +97,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Errors Fastify raises before Apollo runs (body too large, malformed JSON) still answer in
   // GraphQL's shape on /graphql, with the same codes as everywhere else.
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; reason?: unknown }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: { type: error.name, code: error.code } }, "request failed");
     const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
     const message = status < 500 ? error.message : "Internal server error";
-    return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
+    const reason = status < 500 && typeof error.reason === "string" ? { reason: error.reason } : {};
+    return reply.status(status).send({ errors: [{ message, extensions: { code, ...reason } }] });
   });
 
   if (options.explorer) registerExplorer(app);

@@ -17,7 +17,7 @@
  */
 import type { AuditEntry, AuditEvent, AuditLog, AuditQuery } from "../domain/audit.js";
 import { UnavailableError } from "../domain/errors.js";
-import { MAX_NAME_LENGTH } from "../domain/service.js";
+import { MAX_NAME_LENGTH, wellFormed } from "../domain/names.js";
 import type { Database, Db } from "./database.js";
 import { storeRunner } from "./prisma-repository.js";
 import { GroupCommit, type Pending } from "./group-commit.js";
@@ -122,9 +122,10 @@ export class PrismaAuditLog implements AuditLog {
 
 function clip(value: string | undefined): string | null {
   if (value === undefined) return null;
-  // Postgres text cannot hold NUL: a refused `set` of "a\0b" would otherwise leave no record at all.
-  const storable = value.replaceAll("\u0000", "\uFFFD");
-  return storable.length > MAX_NAME_LENGTH ? `${storable.slice(0, MAX_NAME_LENGTH - 1)}…` : storable;
+  // Postgres text cannot hold NUL nor a lone surrogate: a refused `set` of "a\0b" or "a\ud800" would
+  // otherwise leave no record at all. Cut first, then repair, so the cut cannot split a surrogate pair.
+  const clipped = value.length > MAX_NAME_LENGTH ? `${value.slice(0, MAX_NAME_LENGTH - 1)}…` : value;
+  return wellFormed(clipped.replaceAll("\u0000", "\uFFFD"));
 }
 
 async function rejectAll(batch: readonly Pending<unknown>[], error: unknown): Promise<void> {

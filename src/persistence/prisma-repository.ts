@@ -102,6 +102,27 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     return rows.map((row) => this.decode(row));
   }
 
+  /**
+   * The keys of a set that open, newest first, and the rows that do not, reported to the caller
+   * instead of failing the read: for the public JWKS, which one damaged row must not take down for
+   * every verifier. Admin reads keep getKeySet's all-or-nothing. Not reported to onIntegrityFailure
+   * (the caller says what it did with them).
+   */
+  async getReadableKeySet(set: string): Promise<{ keys: Jwk[]; unreadable: KeyIntegrityError[] }> {
+    const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
+    const keys: Jwk[] = [];
+    const unreadable: KeyIntegrityError[] = [];
+    for (const row of rows) {
+      try {
+        keys.push(decodeKey(this.sealer, row));
+      } catch (error) {
+        // decodeKey's other errors (an unknown format) are about the row too; their messages never echo `data`.
+        unreadable.push(error instanceof KeyIntegrityError ? error : new KeyIntegrityError(row.set, row.kid, error instanceof Error ? error.message : String(error)));
+      }
+    }
+    return { keys, unreadable };
+  }
+
   async getKey(set: string, kid: string): Promise<Jwk | undefined> {
     const row = await this.run(() => this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }));
     return row ? this.decode(row) : undefined;

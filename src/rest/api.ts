@@ -21,7 +21,7 @@ import { authenticateRequest, type Authenticate } from "../http/auth.js";
 import { ForbiddenError, KeyGenerationBusyError } from "../domain/errors.js";
 import { describeError } from "../logging.js";
 import { internalError, MalformedBodyError, toRestError } from "./errors.js";
-import { findDuplicateMember } from "./json.js";
+import { describeJsonTextProblem, jsonTextProblem } from "./json.js";
 import { keyRoutes } from "./routes.js";
 import { SHARED_SCHEMAS } from "./schemas.js";
 
@@ -46,16 +46,18 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
   // Bodies are JSON and nothing else (Fastify would also take text/plain, a type browsers send
   // cross-site without a CORS preflight). Hydra's SDKs send `Content-Type: application/json` on
   // DELETE with no body, which Fastify's parser refuses: here an empty body is no body. A member
-  // name repeated within one object is refused (R2.1, RFC 7517 §4); values are never quoted.
+  // name repeated within one object (R2.1, RFC 7517 §4) and nesting past MAX_JSON_DEPTH are refused;
+  // values are never quoted.
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
     if (body === "") return done(null, undefined);
     parseJson(request, body as string, (error, value) => {
       if (error) return done(new MalformedBodyError(describeJsonError(error)), undefined);
-      // JSON.parse keeps the last of two equal member names; refuse them instead (R2.1).
-      const duplicate = findDuplicateMember(body as string);
-      if (duplicate !== undefined) return done(new MalformedBodyError(`duplicate member ${quoteName(duplicate)}`), undefined);
+      // JSON.parse keeps the last of two equal member names; refuse them instead (R2.1). And refuse
+      // deep nesting before the schema validator or the service recurses into it (rest/json.ts).
+      const problem = jsonTextProblem(body as string);
+      if (problem !== undefined) return done(new MalformedBodyError(describeJsonTextProblem(problem)), undefined);
       done(null, value);
     });
   });
@@ -131,9 +133,4 @@ function describeJsonError(error: Error): string {
   if (error.message.startsWith("Object contains forbidden")) return "the body contains a forbidden __proto__ or constructor property";
   const position = /position (\d+)/.exec(error.message);
   return `the body is not valid JSON${position ? ` (at position ${position[1]})` : ""}`;
-}
-
-/** A member name for a message: names are not key material, but they are the caller's, so cut short. */
-function quoteName(name: string): string {
-  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
 }

@@ -1,6 +1,6 @@
 /** The duplicate-member scanner of REST bodies (security.md R2.1, A2.14). */
 import { describe, expect, it } from "vitest";
-import { findDuplicateMember } from "../../src/rest/json.js";
+import { findDuplicateMember, jsonTextProblem, MAX_JSON_DEPTH } from "../../src/rest/json.js";
 
 describe("findDuplicateMember (R2.1)", () => {
   it.each([
@@ -33,5 +33,25 @@ describe("findDuplicateMember (R2.1)", () => {
   it("handles deep nesting without recursion", () => {
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     expect(findDuplicateMember(deep)).toBeUndefined();
+  });
+});
+
+describe("jsonTextProblem: depth and repeated members, first in reading order", () => {
+  const arrays = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+
+  it(`accepts ${MAX_JSON_DEPTH} levels and refuses ${MAX_JSON_DEPTH + 1}, for arrays and objects, without recursion`, () => {
+    expect(jsonTextProblem(arrays(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(jsonTextProblem(arrays(MAX_JSON_DEPTH + 1))).toEqual({ kind: "too-deep", maxDepth: MAX_JSON_DEPTH });
+    const objects = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+    expect(jsonTextProblem(objects(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(jsonTextProblem(objects(MAX_JSON_DEPTH + 1))?.kind).toBe("too-deep");
+    expect(jsonTextProblem(arrays(100_000))?.kind).toBe("too-deep");
+    // Brackets inside strings are not nesting.
+    expect(jsonTextProblem(JSON.stringify({ a: "[".repeat(100) }))).toBeUndefined();
+  });
+
+  it("reports whichever comes first", () => {
+    expect(jsonTextProblem(`{"d":1,"d":2,"x":${arrays(40)}}`)).toEqual({ kind: "duplicate", name: "d" });
+    expect(jsonTextProblem(`{"x":${arrays(40)},"d":1,"d":2}`)?.kind).toBe("too-deep");
   });
 });
