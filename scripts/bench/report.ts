@@ -2,9 +2,10 @@
  * Output of `npm run bench`: the console table, BENCHMARKS.md and bench/chart.svg (hand-written SVG).
  */
 import type { Check, DbResult } from "./scenarios.js";
-import { AUDIT_PROBE_REQUESTS, GROWTH_SLOPE_LIMIT, READ_ROUTES, READ_SET_ALGS } from "./scenarios.js";
+import { AUDIT_PROBE_REQUESTS, GROWTH_SLOPE_LIMIT, READ_ROUTES, READ_SET_ALGS, VALIDATION_REPEATS } from "./scenarios.js";
 import type { LoadResult } from "./load.js";
 import type { ProfileSummary } from "./profile.js";
+import { PRIME_ROUNDS } from "../../src/domain/rsa-checks.js";
 
 export interface Machine {
   cpu: string;
@@ -144,6 +145,15 @@ function rows(db: DbResult): Row[] {
       figure: `${ms(db.rsa.createP50)} (${fixed(db.rsa.createP50 / db.rsa.rawP50, 2)}× raw)`,
     });
   }
+  if (db.validation) {
+    const { cases, slowest, signMs, ratio } = db.validation;
+    judged("validate.rsa", {
+      scenario: `validate RSA-8192 crafted keys (worst of ${VALIDATION_REPEATS})`,
+      gateway: `slowest: ${slowest.name} ${ms(slowest.ms)}; ${cases.filter((c) => c.name !== slowest.name).map((c) => `${c.name} ${ms(c.ms)}`).join(", ")}`,
+      limit: `one RSA-8192 signature ${ms(signMs)}`,
+      figure: `${ms(slowest.ms)} (${fixed(ratio, 1)}× a signature)`,
+    });
+  }
   if (db.isolation) {
     const iso = db.isolation;
     judged("isolation.eld", {
@@ -271,6 +281,10 @@ export function explain(run: Run, db: DbResult, check: Check): string {
         `p50 ${ms(rsa.createP50)} against jose's raw generateKeyPair p50 ${ms(rsa.rawP50)} in the same server process (raw samples ${ms(Math.min(...rsa.rawMs))}–${ms(Math.max(...rsa.rawMs))}).${poolText} ` +
         `Creates that miss the pool are bounded by RSA-4096 generation itself, ${fixed(rsa.rawP50 / 50, 0)}× the 50 ms budget.${evidence(db, "rsa-create")}`
       );
+    }
+    case "validate.rsa": {
+      const { cases, slowest, signMs } = db.validation!;
+      return `One RSA-8192 signature took ${ms(signMs)} in the same run. The slowest case, ${slowest.name}, took ${ms(slowest.ms)} (${cases.map((c) => `${c.name} ${ms(c.ms)}${c.refused ? ", refused" : ""}`).join("; ")}). The cost is Miller–Rabin: modular exponentiations by OpenSSL, one round on n for a public key, ${PRIME_ROUNDS} rounds per prime for a private key (src/domain/rsa-checks.ts); validation runs on the event loop, so this is also how long one such PUT holds it.`;
     }
     case "isolation.eld":
     case "isolation.reads": {
@@ -421,6 +435,7 @@ export function markdown(run: Run): string {
       `- **read**: a set of 5 generated keys (${READ_SET_ALGS.join(", ")}; RSA at 4096 bits). GraphQL selects the public members only (\`kid kty alg use crv x y n e\`); REST \`GET /keys/{set}\` returns Hydra's full JWKs; \`/.well-known/jwks.json\` publishes the same set (\`JWKS_BROADCAST_SETS\`). The bare route answers, from memory, the exact bytes and content headers the gateway sent for the same request (checked byte for byte before the load). ${s.readConnections} connections.`,
       `- **create**: GraphQL \`createJsonWebKeySet\` with a unique kid per request (autocannon \`setupRequest\`), ${s.createConnections} connections, one set per algorithm. **RSA-4096**: ${s.rsaSamples} sequential creates over HTTP, interleaved with ${s.rsaSamples} calls of jose's \`generateKeyPair('RS256', { modulusLength: 4096 })\` inside the server process; p50 of each. RSA generation time varies widely from key to key (prime search), so a handful of samples gives a rough p50.`,
       `- **isolation**: GraphQL reads (as above) for ${s.duration} s while ${s.rsaInFlight} RSA-4096 creates are kept in flight (a new one starts as soon as one finishes), against the same reads with nothing else running, measured right before; then, with the creates still in flight, ${Math.min(s.duration, 2)} s without reads (event-loop delay of the RSA creates alone). Event-loop delay: \`perf_hooks.monitorEventLoopDelay\` (1 ms resolution) inside the server process, reset after the warm-up so it covers the measured window only.`,
+      `- **validate**: \`validateJwk\` in the harness process (pure CPU, no database) on crafted RSA-8192 keys from \`test/fixtures/weak-keys.json\`: a private key (every check, Miller–Rabin on both 4096-bit primes), one whose primes are p = k·2^4000 + 1 (Miller–Rabin's slowest path), the public half (Miller–Rabin on n) and one with a composite p; the worst of ${VALIDATION_REPEATS} runs each; the slowest case is judged against one RS256 signature with the same key (OpenSSL), measured alongside.`,
       `- **growth**: one set per size (${s.growthSizes.map(int).join(", ")} ES256 keys, the smaller sets holding the first keys of the largest), read like the read scenario with ${s.growthConnections} connections. Seeding, inside the server process (keys generated while the isolation scenario's last RSA creates drain, sets written after they have finished): ${s.growthSizes.length ? Math.max(...s.growthSizes).toLocaleString("en-US") : 0} keys generated with the gateway's own \`generateJwk\` and \`validateJwk\`, then each set stored with the repository's \`replaceKeySet\` in one transaction, sealed like any stored key; the next database gets the same validated keys instead of generating them again. Why not the API: \`updateJsonWebKeySet\` is capped at 50 keys, and one \`createJsonWebKeySet\` per key is one committed transaction each (~3 ms on SQLite here, so ~35 s per database for 11,111 keys). The app does not expose its repository, so the harness rebuilds it as \`createApp\` does (\`openKeyStore\` + \`PrismaJsonWebKeyRepository\` on \`app.database\`); if those internals move it falls back to one service create per key. Sizes with fewer than 50 requests expected in ${s.duration} s run a fixed request count of about that length instead of a duration, so no request is still running when the next load starts. Latency is autocannon's mean.`,
       `- Databases: a fresh SQLite file per run, and a fresh Postgres database per run (created and dropped with \`WITH (FORCE)\`); Postgres is skipped with a note when unreachable. Every run passes a fixed bench-only \`SECRETS_SYSTEM\`.`,
       "- `--profile` adds one profiled pass (2 s of load) per missed target (and one at the largest growth size) after the measured passes and summarises the top self-time functions and areas here; the `.cpuprofile` files are written under `bench/profiles/` (git-ignored: run it again to get them).",

@@ -6,7 +6,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, randomBytes, sign } from "node:crypto";
+import { validateJwk } from "../../src/domain/validate.js";
 import type { Child } from "./rpc.js";
 import { runLoad, runPair, type LoadResult, type LoadSpec } from "./load.js";
 import { summarise, type ProfileSummary } from "./profile.js";
@@ -99,6 +100,8 @@ export interface DbResult {
   skipped: string[];
   creates: Partial<Record<"ES256" | "EdDSA", LoadResult>>;
   rsa?: { createMs: number[]; rawMs: number[]; createP50: number; rawP50: number };
+  /** validateJwk on crafted RSA-8192 keys (validationCases): the worst of VALIDATION_REPEATS runs of each. */
+  validation?: { cases: { name: string; ms: number; refused: boolean }[]; slowest: { name: string; ms: number }; signMs: number; ratio: number };
   isolation?: {
     idle: LoadResult;
     loaded: LoadResult;
@@ -286,6 +289,37 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     result.rsa = { createMs, rawMs, createP50: median(createMs), rawP50: median(rawMs) };
   });
 
+  // ---- validate: the slowest RSA validations, in this process (pure CPU, no database) ----
+  if (!settings.only || settings.only.has("validate")) await timed("validate", async () => {
+    const crafted = await validationCases(settings.root);
+    // The limit, measured alongside: one RS256 signature with the same RSA-8192 key (OpenSSL).
+    const signingKey = createPrivateKey({ key: crafted[0].key, format: "jwk" });
+    const signMs = median(
+      Array.from({ length: VALIDATION_REPEATS }, () => {
+        const started = performance.now();
+        sign("sha256", Buffer.from("bench"), signingKey);
+        return performance.now() - started;
+      }),
+    );
+    const cases = crafted.map(({ name, key }) => {
+      let worst = 0;
+      let refused = false;
+      for (let i = 0; i < VALIDATION_REPEATS; i++) {
+        const started = performance.now();
+        try {
+          validateJwk(key);
+        } catch {
+          refused = true;
+        }
+        worst = Math.max(worst, performance.now() - started);
+      }
+      return { name, ms: worst, refused };
+    });
+    const slowest = cases.reduce((a, b) => (b.ms > a.ms ? b : a));
+    result.validation = { cases, slowest: { name: slowest.name, ms: slowest.ms }, signMs, ratio: slowest.ms / signMs };
+    log(`${kind}: slowest RSA validation: ${slowest.name}, ${slowest.ms.toFixed(1)} ms (one RSA-8192 signature: ${signMs.toFixed(1)} ms)`);
+  });
+
   // ---- isolation: reads while RSA-4096 creates are in flight, vs idle ----
   const graphqlRead = () => readSpecs.graphql(server.origin);
   const measureWithEld = async (underRsa: boolean): Promise<{ load: LoadResult; eld: EldReading }> => {
@@ -471,12 +505,41 @@ function checksOf(result: DbResult): Check[] {
     add({ id: "isolation.eld", label: `event-loop delay p99 with RSA-4096 creates in flight`, value: result.isolation.loadedEld.p99, target: 20, kind: "max", unit: " ms" }, rsaFailures);
     add({ id: "isolation.reads", label: "reads with RSA-4096 creates in flight / idle reads", value: result.isolation.ratio, target: 0.7, kind: "min", unit: "×" }, result.isolation.idle, result.isolation.loaded, rsaFailures);
   }
+  if (result.validation) {
+    add({ id: "validate.rsa", label: "slowest RSA key validation (RSA-8192, crafted keys) / one RSA-8192 signature", value: result.validation.ratio, target: VALIDATION_LIMIT_SIGNATURES, kind: "max", inclusive: true, unit: "×" });
+  }
   if (result.rsa) add({ id: "rsa.p50", label: "RSA-4096 create p50", value: result.rsa.createP50, target: 50, kind: "max", inclusive: true, unit: " ms" });
   if (result.growth.length > 1) {
     const worst = Math.max(...result.growth.map((point) => point.slope ?? 0));
     add({ id: "growth.linear", label: "read latency growth with keys in the set (worst log-log slope)", value: worst, target: GROWTH_SLOPE_LIMIT, kind: "max", inclusive: true, unit: "" }, ...result.growth.map((point) => point.load));
   }
   return checks;
+}
+
+/** Runs of each validation case; the worst counts. */
+export const VALIDATION_REPEATS = 3;
+/**
+ * Bound on one key's validation, in RSA-8192 signatures made with the same key in the same run (so
+ * that load on the machine cancels out): the work one PUT can cost the event loop stays within a
+ * few uses of the key itself. Miller–Rabin on two 4096-bit primes, 3 rounds each, is about 3
+ * signatures; on an 8192-bit n about 4; the crafted slowest path about twice that.
+ */
+export const VALIDATION_LIMIT_SIGNATURES = 10;
+
+/**
+ * The nastiest RSA inputs for the validator, from test/fixtures/weak-keys.json: an 8192-bit private
+ * key (every check, Miller–Rabin on both 4096-bit primes), the same with primes p = k·2^4000 + 1
+ * (Miller–Rabin's slowest path), its public half (Miller–Rabin on n), and one with a composite p.
+ */
+async function validationCases(root: string): Promise<{ name: string; key: Record<string, string> }[]> {
+  const corpus = JSON.parse(await readFile(path.join(root, "test", "fixtures", "weak-keys.json"), "utf8")) as Record<string, Record<string, string>>;
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicHalf } = corpus.valid8192;
+  return [
+    { name: "private key", key: corpus.valid8192 },
+    { name: "private key, p − 1 = k·2^4000", key: corpus.proth8192 },
+    { name: "public key", key: publicHalf },
+    { name: "private key, composite p", key: corpus.compositeP8192 },
+  ];
 }
 
 /** Seconds of load per profiled pass. */

@@ -20,9 +20,11 @@
  */
 import { createECDH, createHash, createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey } from "node:crypto";
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "./base64url.js";
+import { ed25519PublicKeyRefusal } from "./curve25519.js";
 import { BadInputError, ConflictError, InvalidKeyError } from "./errors.js";
 import { jsonShapeProblem, MAX_JSON_DEPTH } from "./json-depth.js";
 import { JWK_MEMBERS, normalizeJwk, type Jwk, type JwkInput, type KeyType } from "./jwk.js";
+import { hasRocaFingerprint, isProbablePrime, isProbablePrimeModulus, smallFactorOf, TRIAL_DIVISION_BOUND } from "./rsa-checks.js";
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -38,6 +40,8 @@ export const MAX_KID_LENGTH = 255;
 /** RSA modulus bounds in bits (RFC 7518 §3.3; the upper bound caps the work one key can cost). */
 export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
+/** Most bits by which p and q of an RSA private key may differ in size (FIPS 186-5 wants equal sizes). */
+export const RSA_PRIME_SIZE_SPREAD = 128;
 /** RSA public exponent bounds, both exclusive (FIPS 186-5: 2^16 < e < 2^256). */
 export const RSA_MIN_EXPONENT = 2n ** 16n;
 export const RSA_MAX_EXPONENT = 2n ** 256n;
@@ -343,7 +347,13 @@ function checkRsa(key: Jwk): void {
   const e = decodeBase64urlUInt("e", required(key, "e"));
   checkRsaModulus(n);
   checkRsaExponent(e);
-  if (RSA_PRIVATE_MEMBERS.some((member) => key[member] !== undefined)) checkRsaPrivateKey(key, n, e);
+  checkRsaModulusFactors(n);
+  if (RSA_PRIVATE_MEMBERS.some((member) => key[member] !== undefined)) {
+    checkRsaPrivateKey(key, n, e);
+  } else {
+    // A private key proves n composite (p·q = n with p, q > 1); a public key alone must be tested.
+    checkRsaModulusNotPrime(n);
+  }
 }
 
 function checkRsaModulus(n: bigint): void {
@@ -356,6 +366,33 @@ function checkRsaModulus(n: bigint): void {
   }
   // The product of two odd primes is odd; an even n cannot be an RSA modulus.
   if (n % 2n === 0n) throw new InvalidKeyError("RSA_BAD_MODULUS", 'The RSA modulus "n" must be odd');
+}
+
+/**
+ * Moduli anyone can factor (rsa-checks.ts): a factor below TRIAL_DIVISION_BOUND (n = 3·m), or the
+ * ROCA structure. Both take microseconds, so they run first, on public and private keys alike.
+ * Messages do not name the factor: for a private key it would be p or q.
+ */
+function checkRsaModulusFactors(n: bigint): void {
+  if (smallFactorOf(n) !== undefined) {
+    throw new InvalidKeyError(
+      "RSA_SMALL_FACTOR",
+      `The RSA modulus "n" has a small factor (a prime below ${TRIAL_DIVISION_BOUND.toLocaleString("en-US")}), so it is not the product of two large primes and anyone can factor it`,
+    );
+  }
+  if (hasRocaFingerprint(n)) {
+    throw new InvalidKeyError(
+      "RSA_ROCA",
+      'The RSA modulus "n" has the ROCA fingerprint (CVE-2017-15361): it comes from a vulnerable Infineon library and can be factored; generate a new key',
+    );
+  }
+}
+
+/** A prime n is no RSA modulus: φ(n) = n − 1, so anyone computes d from e. */
+function checkRsaModulusNotPrime(n: bigint): void {
+  if (isProbablePrimeModulus(n)) {
+    throw new InvalidKeyError("RSA_PRIME_MODULUS", 'The RSA modulus "n" is prime (Miller–Rabin), so anyone can compute the private key; an RSA modulus is the product of two primes');
+  }
 }
 
 function checkRsaExponent(e: bigint): void {
@@ -384,6 +421,27 @@ function checkRsaPrivateKey(key: Jwk, n: bigint, e: bigint): void {
   if (dp !== d % (p - 1n)) throw mismatch("dp must equal d mod (p−1)");
   if (dq !== d % (q - 1n)) throw mismatch("dq must equal d mod (q−1)");
   if (qi <= 0n || qi >= p || (qi * q) % p !== 1n) throw mismatch("qi must be the inverse of q modulo p");
+  checkRsaPrimes(p, q);
+}
+
+/**
+ * p and q must be primes of about the same size. A composite p or q passes every check above (they
+ * are arithmetic on p − 1 and q − 1), yet the key's signatures do not verify, or it has more than
+ * two factors. Miller–Rabin (rsa-checks.ts, a fixed number of rounds with random bases) rather than
+ * a trial signature, because a Carmichael number passes a signature test and not Miller–Rabin. The
+ * size rule keeps the test's cost bounded (its cost grows with the larger prime) and refuses keys
+ * with one small, easier-to-find factor.
+ */
+function checkRsaPrimes(p: bigint, q: bigint): void {
+  const spread = Math.abs(p.toString(2).length - q.toString(2).length);
+  if (spread > RSA_PRIME_SIZE_SPREAD) {
+    throw new InvalidKeyError("RSA_UNBALANCED_PRIMES", `The RSA primes "p" and "q" must have about the same size (within ${RSA_PRIME_SIZE_SPREAD} bits of each other)`);
+  }
+  for (const [member, value] of [["p", p], ["q", q]] as const) {
+    if (!isProbablePrime(value)) {
+      throw new InvalidKeyError("RSA_COMPOSITE_PRIME", `The RSA prime "${member}" is not prime (Miller–Rabin), so the key does not work as an RSA key; generate a new key`);
+    }
+  }
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -463,7 +521,21 @@ function checkOkp(key: Jwk): void {
   if (x.length !== ED25519_BYTES) {
     throw new InvalidKeyError("OKP_POINT_INVALID", `"x" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`);
   }
+  checkEd25519Point(x);
   if (key.d !== undefined) checkEd25519PrivateKey(decodeBase64url("d", key.d), x);
+}
+
+/**
+ * Node and jose load any 32 bytes as an Ed25519 public key. Under a small-order point (the
+ * identity, for one) a signature with R = that point and S = 0 verifies for every message, so
+ * such a key would let anyone forge tokens; curve25519.ts decodes the point strictly and checks
+ * its order. X25519 keys, once accepted, get the same treatment (x25519PublicKeyRefusal there).
+ */
+function checkEd25519Point(x: Buffer): void {
+  const refusal = ed25519PublicKeyRefusal(x);
+  if (refusal === undefined) return;
+  const reason = refusal.reason === "small-order" ? "OKP_SMALL_ORDER" : "OKP_POINT_INVALID";
+  throw new InvalidKeyError(reason, `The Ed25519 public key "x" ${refusal.phrase}`);
 }
 
 /** Node silently re-derives `x` from `d`, so derive it ourselves and compare. */
