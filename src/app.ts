@@ -61,7 +61,7 @@ export class StartupError extends Error {
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   await prepareSchema(config);
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
   let feed: ChangeFeed | undefined;
   let server: FastifyInstance | undefined;
   try {
