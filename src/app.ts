@@ -77,7 +77,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     const keyCache = config.keyCacheMaxKeys > 0 ? new CachedJsonWebKeyRepository(stored, feed, { maxKeys: config.keyCacheMaxKeys }) : undefined;
     const repository = keyCache ?? stored;
-    const jwks = new PublicJwks({ sets: config.jwksBroadcastSets, load: (set) => repository.getKeySet(set) });
+    const jwks = new FeedCheckedJwks(feed, { sets: config.jwksBroadcastSets, load: (set) => repository.getKeySet(set) });
     feed.subscribe((change) => {
       if (change.kind === "key-set") jwks.invalidate(change.set);
       else if (change.kind === "key-sets" || change.kind === "everything") jwks.invalidate();
@@ -161,6 +161,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await feed?.close();
     await database.close();
     throw error instanceof KeyringError ? new StartupError(error.message) : error;
+  }
+}
+
+/**
+ * The public JWKS document, answered from memory only while the change feed vouches for it, like
+ * every other cache (README, "Caches and the change feed"): each request syncs first (one query
+ * shared by concurrent requests on Postgres, microseconds on SQLite); when the feed cannot (a
+ * partitioned database), the document is reloaded, which fails fast with SERVICE_UNAVAILABLE
+ * (README, "Timeouts and outages").
+ */
+class FeedCheckedJwks extends PublicJwks {
+  constructor(
+    private readonly feed: ChangeFeed,
+    options: ConstructorParameters<typeof PublicJwks>[0],
+  ) {
+    super(options);
+  }
+
+  override async current() {
+    if (!(await this.feed.sync())) this.invalidate();
+    return super.current();
   }
 }
 

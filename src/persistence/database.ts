@@ -56,7 +56,9 @@ export interface DatabaseTimeouts {
   /**
    * One store call, from the moment it is asked for: waiting for its turn (SQLite) or a pooled
    * connection (Postgres), busy retries, the queries themselves. Also the pg pool's connect and
-   * query timeouts. What is left of the bound after the parts above and a twentieth of slack.
+   * query timeouts. Half of what is left of the bound after the parts above and a twentieth of
+   * slack: a request that fails makes at most two calls in a row (its operation, then the audit
+   * record of the failure; or the token check, then the record of the refusal).
    */
   callMs: number;
 }
@@ -65,7 +67,7 @@ export function databaseTimeouts(boundMs: number = DEFAULT_DATABASE_TIMEOUT_MS):
   const feedSyncMs = Math.round(boundMs / 5);
   const sqliteBusyMs = Math.min(250, Math.round(boundMs / 20));
   const slackMs = Math.round(boundMs / 20);
-  return Object.freeze({ boundMs, feedSyncMs, sqliteBusyMs, callMs: boundMs - feedSyncMs - sqliteBusyMs - slackMs });
+  return Object.freeze({ boundMs, feedSyncMs, sqliteBusyMs, callMs: Math.floor((boundMs - feedSyncMs - sqliteBusyMs - slackMs) / 2) });
 }
 
 /** What every SQLite connection must report. */

@@ -170,10 +170,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   private syncNow(): Promise<boolean> {
     if (!this.connected || this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        resolve(false); // a no-op when the answer came first
-        this.checkStalled();
-      }, this.timeouts.feedSyncMs);
+      const timer = setTimeout(() => resolve(false), this.timeouts.feedSyncMs); // a no-op when the answer came first
       this.waiting.push((fresh) => {
         clearTimeout(timer);
         resolve(fresh);
@@ -182,13 +179,6 @@ export class PostgresChangeFeed implements ChangeFeed {
     });
   }
 
-  /** A sync query unanswered for feedSyncMs: the connection cannot vouch for anything any more. */
-  private checkStalled(): void {
-    const since = this.inFlightSince;
-    if (this.client && since !== undefined && Date.now() - since >= this.timeouts.feedSyncMs) {
-      this.lost(this.client, new Error(`the change feed's Postgres connection did not answer within ${this.timeouts.feedSyncMs} ms`));
-    }
-  }
 
   subscribe(listener: (change: Change) => void): () => void {
     return this.subscribers.add(listener);
@@ -211,8 +201,15 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.inFlightSince !== undefined || this.waiting.length === 0 || !client) return;
     const batch = this.waiting;
     this.waiting = [];
-    this.inFlightSince = Date.now();
+    const sentAt = (this.inFlightSince = Date.now());
+    // Unanswered for feedSyncMs: the connection cannot vouch for anything any more.
+    const stalled = setTimeout(() => {
+      if (this.client === client && this.inFlightSince === sentAt) {
+        this.lost(client, new Error(`the change feed's Postgres connection did not answer within ${this.timeouts.feedSyncMs} ms`));
+      }
+    }, this.timeouts.feedSyncMs);
     const settle = (answered: boolean) => {
+      clearTimeout(stalled);
       // A connection lost meanwhile may have dropped notifications: only the live one vouches.
       const live = this.client === client && this.connected;
       for (const resolve of batch) resolve(answered && live);

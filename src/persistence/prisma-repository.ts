@@ -290,7 +290,7 @@ export function storeRunner(database: Database): <T>(work: () => Promise<T>) => 
       try {
         return await exclusive(() => (Date.now() >= deadline ? Promise.reject(timedOut(callMs)) : work()));
       } catch (error) {
-        const pause = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        const pause = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2)
         if (isBusy(error) && Date.now() + pause < deadline) {
           await new Promise((resolve) => setTimeout(resolve, pause));
           continue;
