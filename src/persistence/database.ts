@@ -61,13 +61,20 @@ export interface DatabaseTimeouts {
    * record of the failure; or the token check, then the record of the refusal).
    */
   callMs: number;
+  /**
+   * Postgres: the longest a call waits while the database answers other calls (a full pool, a set's
+   * lock held by concurrent writes): that is load, not an outage. Ten callMs. Also the backstop of the
+   * driver's own timeouts (connect, pool wait, query, statement, Prisma's transaction limits).
+   */
+  busyCapMs: number;
 }
 
 export function databaseTimeouts(boundMs: number = DEFAULT_DATABASE_TIMEOUT_MS): DatabaseTimeouts {
   const feedSyncMs = Math.round(boundMs / 5);
   const sqliteBusyMs = Math.min(250, Math.round(boundMs / 20));
   const slackMs = Math.round(boundMs / 20);
-  return Object.freeze({ boundMs, feedSyncMs, sqliteBusyMs, callMs: Math.floor((boundMs - feedSyncMs - sqliteBusyMs - slackMs) / 2) });
+  const callMs = Math.floor((boundMs - feedSyncMs - sqliteBusyMs - slackMs) / 2);
+  return Object.freeze({ boundMs, feedSyncMs, sqliteBusyMs, callMs, busyCapMs: 10 * callMs });
 }
 
 /** What every SQLite connection must report. */
@@ -90,8 +97,9 @@ export interface OpenOptions {
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(url);
   const timeouts = databaseTimeouts(options.timeoutMs);
-  // Prisma's own limits on a batch transaction (waiting to start it, running it) agree with the call's.
-  const transactionOptions = { maxWait: timeouts.callMs, timeout: timeouts.callMs };
+  // Prisma's own limits on a batch transaction (waiting to start it, running it): backstops, like the
+  // pool's below. A silent database is noticed by storeRunner after callMs; these only end the work.
+  const transactionOptions = { maxWait: timeouts.busyCapMs, timeout: timeouts.busyCapMs };
   let client: Db;
   if (provider === "sqlite") {
     const file = sqliteFilePath(url);
@@ -112,13 +120,14 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     // adapter-pg hands this object to `new pg.Pool()` as it is.
     const adapter = new PrismaPg({
       connectionString: url,
-      // Opening a connection, or waiting for a free one of the pool.
-      connectionTimeoutMillis: timeouts.callMs,
+      // Opening a connection, or waiting for a free one of the pool (which under load is no outage).
+      connectionTimeoutMillis: timeouts.busyCapMs,
       // Client side: a query whose answer does not come (the server unreachable) fails, and the pool
-      // drops its connection.
-      query_timeout: timeouts.callMs,
-      // Server side: a statement running longer is cancelled, so it holds no lock past its caller.
-      statement_timeout: timeouts.callMs,
+      // drops its connection, freeing its place.
+      query_timeout: timeouts.busyCapMs,
+      // Server side: a statement running longer (a lock wait included) is cancelled, so it holds no
+      // lock long past its caller.
+      statement_timeout: timeouts.busyCapMs,
       // Server side: a transaction whose client went silent (partitioned mid-transaction) is ended,
       // releasing its set's advisory lock for the other gateways.
       idle_in_transaction_session_timeout: timeouts.boundMs,

@@ -257,22 +257,41 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
  *   lock longer than busy_timeout) is retried after a short pause, taking a new turn at the back of
  *   the queue, so the event loop and the other calls go on meanwhile, until the time is up. A
  *   statement either runs or fails with nothing written, so a call that fails wrote nothing.
- * - Postgres: the call is answered UnavailableError when its time is up, whatever the driver is doing
- *   (a query on a connection whose packets are dropped would otherwise wait for TCP to give up, many
- *   minutes). The pool's own timeouts (database.ts) end that query soon after. A write answered so
- *   may still commit: the caller cannot know, as with any timeout (README, "Timeouts and outages").
+ * - Postgres: the call is answered UnavailableError once the database has answered no call at all
+ *   for callMs, whatever the driver is doing (a query on a connection whose packets are dropped would
+ *   otherwise wait for TCP to give up, many minutes). While it answers others, a call waiting for a
+ *   pooled connection or a set's lock is not cut off before busyCapMs: that is load,
+ *   not an outage, and the pool's and server's own timeouts (database.ts) bound each step. A write
+ *   answered UnavailableError may still commit: the caller cannot know, as with any timeout (README,
+ *   "Timeouts and outages").
  *
  * Errors that mean "the database cannot be used right now" become UnavailableError.
  */
 export function storeRunner(database: Database): <T>(work: () => Promise<T>) => Promise<T> {
-  const { callMs } = database.timeouts;
+  const { callMs, busyCapMs } = database.timeouts;
   if (database.provider === "postgres") {
+    const health = healthOf(database.client);
     return async <T>(work: () => Promise<T>): Promise<T> => {
+      const started = Date.now();
       const running = work();
-      running.catch(() => {}); // when the bound wins the race, the late failure is nobody's
+      // Any answer, even a refusal, shows the server is there; timeouts and lost connections do not.
+      running.then(
+        () => (health.lastAnswer = Date.now()),
+        (error: unknown) => {
+          if (!unavailable(error)) health.lastAnswer = Date.now();
+        },
+      );
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(timedOut(callMs)), callMs);
+        // Cut off when the database has answered nothing, to anyone, for callMs: a silent server. A
+        // call queued behind busy but answering work (the pool, a set's lock) waits on, up to the cap.
+        const check = () => {
+          const now = Date.now();
+          const silentFor = now - Math.max(started, health.lastAnswer);
+          if (silentFor >= callMs || now - started >= busyCapMs) reject(timedOut(callMs));
+          else timer = setTimeout(check, callMs - silentFor);
+        };
+        timer = setTimeout(check, callMs);
       });
       try {
         return await Promise.race([running, late]);
@@ -299,6 +318,14 @@ export function storeRunner(database: Database): <T>(work: () => Promise<T>) => 
       }
     }
   };
+}
+
+/** When the database last answered a call of this client (storeRunner). */
+const healths = new WeakMap<object, { lastAnswer: number }>();
+function healthOf(client: object): { lastAnswer: number } {
+  let health = healths.get(client);
+  if (!health) healths.set(client, (health = { lastAnswer: 0 }));
+  return health;
 }
 
 /** A call that did not finish within its time (storeRunner). */

@@ -97,7 +97,7 @@ it("the bound is split so that its parts add up to it", () => {
     expect(t.feedSyncMs + 2 * t.callMs + t.sqliteBusyMs).toBeLessThan(bound);
     expect(t.callMs).toBeGreaterThan(bound / 3);
   }
-  expect(databaseTimeouts()).toMatchObject({ boundMs: 5000, feedSyncMs: 1000, sqliteBusyMs: 250, callMs: 1750 });
+  expect(databaseTimeouts()).toMatchObject({ boundMs: 5000, feedSyncMs: 1000, sqliteBusyMs: 250, callMs: 1750, busyCapMs: 17_500 });
 });
 
 describe.runIf(await postgresAvailable())("Postgres partitioned (packets dropped, not reset)", () => {
