@@ -4,6 +4,7 @@
  */
 import { DEFAULT_KEY_CACHE_MAX_KEYS } from "./persistence/cached-repository.js";
 import { MIN_SECRET_LENGTH } from "./persistence/keyring.js";
+import { DEFAULT_DATABASE_TIMEOUT_MS, MAX_DATABASE_TIMEOUT_MS, MIN_DATABASE_TIMEOUT_MS } from "./persistence/database.js";
 import { availableParallelism } from "node:os";
 import { isRsaAlgorithm } from "./domain/generation-limiter.js";
 import { nameProblem } from "./domain/names.js";
@@ -54,6 +55,12 @@ export interface Config {
   readonly keyGenerationQueue: number;
   readonly keyPoolSize: number;
   readonly keyPoolAlgs: readonly string[];
+  /**
+   * DATABASE_TIMEOUT_MS: the longest a request waits for the database before it is answered 503
+   * SERVICE_UNAVAILABLE (README, "Timeouts and outages"; split up in src/persistence/database.ts).
+   * Default 5000.
+   */
+  readonly databaseTimeoutMs: number;
 }
 
 export const DEFAULT_KEY_GENERATION_QUEUE = 16;
@@ -110,6 +117,7 @@ export function loadConfig(env: Env): Config {
     keyGenerationQueue: integer(env, "KEY_GENERATION_QUEUE", DEFAULT_KEY_GENERATION_QUEUE, 0, 100_000),
     keyPoolSize: integer(env, "KEY_POOL_SIZE", DEFAULT_KEY_POOL_SIZE, 0, 1000),
     keyPoolAlgs: rsaAlgorithmList(env, "KEY_POOL_ALGS", DEFAULT_KEY_POOL_ALGS),
+    databaseTimeoutMs: integer(env, "DATABASE_TIMEOUT_MS", DEFAULT_DATABASE_TIMEOUT_MS, MIN_DATABASE_TIMEOUT_MS, MAX_DATABASE_TIMEOUT_MS),
   });
 }
 

@@ -24,8 +24,17 @@ describe("loadConfig", () => {
       keyGenerationConcurrency: defaultKeyGenerationConcurrency(),
       keyGenerationQueue: 16,
       keyCacheMaxKeys: 50_000,
+      // The bound on a request's wait for the database (README, "Timeouts and outages").
+      databaseTimeoutMs: 5000,
     });
     expect(DEFAULT_DATABASE_URL).toBe("file:./data/jwk-gateway.db");
+  });
+
+  it("DATABASE_TIMEOUT_MS: 500 to 60000 ms, whole numbers only", () => {
+    expect(loadConfig({ DATABASE_TIMEOUT_MS: "1500" }).databaseTimeoutMs).toBe(1500);
+    for (const bad of ["499", "60001", "2.5", "5s", "-1"]) {
+      expect(() => loadConfig({ DATABASE_TIMEOUT_MS: bad })).toThrow(/^DATABASE_TIMEOUT_MS: must be an integer from 500 to 60000/);
+    }
   });
 
   it("Postgres does not migrate at start unless MIGRATE_ON_START asks for it", () => {

@@ -50,6 +50,12 @@ export interface PublicJwksOptions {
   loadReadable?: (set: string) => Promise<{ keys: readonly Jwk[]; unreadable: readonly KeyIntegrityError[] }>;
   /** Told about every key left out of the document (log and count it; never its material). */
   onUnreadable?: (error: KeyIntegrityError) => void;
+  /**
+   * Whether what is in memory may still be served: the change feed's sync, which answers false when
+   * it cannot vouch that no other process changed a set (a partitioned database). The document is
+   * then reloaded, which fails fast with SERVICE_UNAVAILABLE (README, "Timeouts and outages").
+   */
+  isFresh?: () => Promise<boolean>;
   /** See DEFAULT_JWKS_REFRESH_MS. */
   refreshAfterMs?: number;
   /** A clock, for tests. */
@@ -72,6 +78,7 @@ export class PublicJwks {
   private readonly load: PublicJwksOptions["load"];
   private readonly loadReadable: PublicJwksOptions["loadReadable"];
   private readonly onUnreadable: NonNullable<PublicJwksOptions["onUnreadable"]>;
+  private readonly isFresh: PublicJwksOptions["isFresh"];
   private readonly refreshAfterMs: number;
   private readonly now: () => number;
   /** Bumped by every invalidation; a load started under an older generation is not kept. */
@@ -84,12 +91,18 @@ export class PublicJwks {
     this.load = options.load;
     this.loadReadable = options.loadReadable;
     this.onUnreadable = options.onUnreadable ?? (() => {});
+    this.isFresh = options.isFresh;
     this.refreshAfterMs = options.refreshAfterMs ?? DEFAULT_JWKS_REFRESH_MS;
     this.now = options.now ?? Date.now;
   }
 
   /** The current document; loads it when nothing valid is cached. Concurrent callers share one load. */
-  current(): Promise<JwksSnapshot> {
+  async current(): Promise<JwksSnapshot> {
+    if (this.isFresh && !(await this.isFresh())) this.invalidate();
+    return this.fromMemoryOrLoad();
+  }
+
+  private fromMemoryOrLoad(): Promise<JwksSnapshot> {
     const { cached, generation } = this;
     if (cached && cached.generation === generation && this.now() - cached.loadedAt < this.refreshAfterMs) {
       return Promise.resolve(cached.snapshot);

@@ -4,7 +4,7 @@
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { CHANGE_CHANNEL, decodeChange, SessionSyncs, type Change, type ChangeFeed } from "./change-feed.js";
-import type { Database } from "./database.js";
+import { databaseTimeouts, type Database, type DatabaseTimeouts } from "./database.js";
 import { sqliteFilePath } from "./migrate.js";
 
 export interface ChangeFeedOptions {
@@ -16,11 +16,16 @@ export interface ChangeFeedOptions {
   reconnectMs?: number;
 }
 
+/** How long the Postgres feed may go without a query answered before it checks on its connection. */
+const HEARTBEAT_MS = 5000;
+
 /** How the feed's LISTEN connection shows in pg_stat_activity. */
 export const FEED_APPLICATION_NAME = "jwk-gateway change feed";
 
 export async function openChangeFeed(database: Database, url: string, options: ChangeFeedOptions = {}): Promise<ChangeFeed> {
-  return database.provider === "postgres" ? PostgresChangeFeed.open(url, options) : new SqliteChangeFeed(sqliteFilePath(url));
+  return database.provider === "postgres"
+    ? PostgresChangeFeed.open(url, database.timeouts, options)
+    : new SqliteChangeFeed(sqliteFilePath(url), database.timeouts.sqliteBusyMs);
 }
 
 class Subscribers {
@@ -51,8 +56,9 @@ export class SqliteChangeFeed implements ChangeFeed {
   private seenCounters: Map<string, number>;
   private closed = false;
 
-  constructor(file: string) {
-    this.connection = new Sqlite(file, { readonly: true, fileMustExist: true });
+  /** `busyMs`: how long a read waits for a lock (only another process's exclusive locking mode takes one a reader meets); then the sync answers false. */
+  constructor(file: string, busyMs = databaseTimeouts().sqliteBusyMs) {
+    this.connection = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: busyMs });
     this.version = this.connection.prepare("PRAGMA data_version");
     this.counters = this.connection.prepare('SELECT "name", "value" FROM "change_counter"');
     this.seen = this.read();
@@ -110,6 +116,13 @@ export class SqliteChangeFeed implements ChangeFeed {
  * that query ahead of the answer, and pg emits each as it parses it, so they have been told by then.
  * Calls that arrive while a sync query is on the wire wait for the next one (the one on the wire may
  * have been read by the server before their write committed); at most one query is on the wire.
+ *
+ * Bounded (README, "Timeouts and outages"): a sync not answered within `feedSyncMs` answers false
+ * (the caches are bypassed; the read goes to the database, which fails fast on its own), and a
+ * connection whose query stays unanswered that long counts as lost: closed, caches emptied,
+ * reconnected with backoff. A dropped-packets partition sends no reset, so without this the feed
+ * would wait for TCP to give up. While idle, a heartbeat query every HEARTBEAT_MS finds such a
+ * partition too, so that the public JWKS document stops being served from memory.
  */
 export class PostgresChangeFeed implements ChangeFeed {
   private readonly subscribers = new Subscribers();
@@ -118,18 +131,33 @@ export class PostgresChangeFeed implements ChangeFeed {
   private closed = false;
   /** Callers waiting for the next sync query. */
   private waiting: ((fresh: boolean) => void)[] = [];
-  private inFlight = false;
+  /** When the sync query on the wire was sent; undefined when none is. */
+  private inFlightSince: number | undefined;
+  /** When the connection last answered a query (or connected). */
+  private lastAnswer = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeat: NodeJS.Timeout;
   private failures = 0;
 
   private constructor(
     private readonly url: string,
+    private readonly timeouts: DatabaseTimeouts,
     private readonly options: ChangeFeedOptions,
-  ) {}
+  ) {
+    this.heartbeat = setInterval(() => {
+      if (this.connected && this.inFlightSince === undefined && Date.now() - this.lastAnswer >= HEARTBEAT_MS) void this.syncNow();
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
 
-  static async open(url: string, options: ChangeFeedOptions): Promise<PostgresChangeFeed> {
-    const feed = new PostgresChangeFeed(url, options);
-    await feed.connect();
+  static async open(url: string, timeouts: DatabaseTimeouts, options: ChangeFeedOptions): Promise<PostgresChangeFeed> {
+    const feed = new PostgresChangeFeed(url, timeouts, options);
+    try {
+      await feed.connect();
+    } catch (error) {
+      clearInterval(feed.heartbeat);
+      throw error;
+    }
     return feed;
   }
 
@@ -142,10 +170,15 @@ export class PostgresChangeFeed implements ChangeFeed {
   private syncNow(): Promise<boolean> {
     if (!this.connected || this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
+      const timer = setTimeout(() => resolve(false), this.timeouts.feedSyncMs); // a no-op when the answer came first
+      this.waiting.push((fresh) => {
+        clearTimeout(timer);
+        resolve(fresh);
+      });
       this.pump();
     });
   }
+
 
   subscribe(listener: (change: Change) => void): () => void {
     return this.subscribers.add(listener);
@@ -155,6 +188,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
     this.settleWaiting(false);
     const client = this.client;
     this.client = undefined;
@@ -163,27 +197,43 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   private pump(): void {
-    if (this.inFlight || this.waiting.length === 0 || !this.client) return;
+    const client = this.client;
+    if (this.inFlightSince !== undefined || this.waiting.length === 0 || !client) return;
     const batch = this.waiting;
     this.waiting = [];
-    this.inFlight = true;
-    this.client.query("SELECT 1").then(
-      () => {
-        this.inFlight = false;
-        // A connection lost meanwhile may have dropped notifications: only a live one vouches.
-        for (const resolve of batch) resolve(this.connected);
-        this.pump();
-      },
-      () => {
-        this.inFlight = false;
-        for (const resolve of batch) resolve(false);
-        this.pump();
-      },
+    const sentAt = (this.inFlightSince = Date.now());
+    // Unanswered for feedSyncMs: the connection cannot vouch for anything any more.
+    const stalled = setTimeout(() => {
+      if (this.client === client && this.inFlightSince === sentAt) {
+        this.lost(client, new Error(`the change feed's Postgres connection did not answer within ${this.timeouts.feedSyncMs} ms`));
+      }
+    }, this.timeouts.feedSyncMs);
+    const settle = (answered: boolean) => {
+      clearTimeout(stalled);
+      // A connection lost meanwhile may have dropped notifications: only the live one vouches.
+      const live = this.client === client && this.connected;
+      for (const resolve of batch) resolve(answered && live);
+      if (this.client !== client) return; // a new connection has its own query state
+      this.inFlightSince = undefined;
+      if (answered) this.lastAnswer = Date.now();
+      this.pump();
+    };
+    client.query("SELECT 1").then(
+      () => settle(true),
+      () => settle(false),
     );
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000, application_name: FEED_APPLICATION_NAME });
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: FEED_APPLICATION_NAME,
+      connectionTimeoutMillis: this.timeouts.callMs,
+      // Bounds LISTEN on a connection that went silent right after connecting (syncs are bounded above).
+      query_timeout: this.timeouts.callMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client.on("notification", (message) => {
       if (message.channel === CHANGE_CHANNEL) this.subscribers.tell(decodeChange(message.payload));
     });
@@ -202,6 +252,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     }
     this.client = client;
     this.connected = true;
+    this.inFlightSince = undefined;
+    this.lastAnswer = Date.now();
     this.failures = 0;
   }
 
@@ -210,9 +262,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.client !== client) return;
     this.client = undefined;
     this.connected = false;
-    this.inFlight = false;
+    this.inFlightSince = undefined;
     this.settleWaiting(false);
     this.subscribers.tell({ kind: "everything" });
+    // With a query unanswered, end() destroys the socket rather than wait for the server to say goodbye.
     client.end().catch(() => {});
     if (this.closed) return;
     this.options.onError?.(error);

@@ -23,7 +23,7 @@ export interface Pending<T> {
 }
 
 export interface GroupCommitOptions<T> {
-  /** The store's queue: work runs alone, in order (storeRunner). */
+  /** The store's queue: work runs alone, in order, perhaps more than once when it failed and wrote nothing (storeRunner). */
   run: <R>(work: () => Promise<R>) => Promise<R>;
   /** Most writes per batch. */
   max: number;
@@ -62,14 +62,19 @@ export class GroupCommit<T> {
 
   private async flush(): Promise<void> {
     let batch: Pending<T>[] = [];
+    let taken = false;
     const take = () => this.pending.splice(0, this.options.max);
     try {
       await this.options.run(async () => {
-        batch = take();
+        // Taken on the first run only: the queue runs the work again after a busy failure (storeRunner).
+        if (!taken) {
+          batch = take();
+          taken = true;
+        }
         if (batch.length > 0) await this.options.commit(batch.map((write) => write.item));
       });
     } catch (error) {
-      if (batch.length === 0) batch = take(); // the queue failed before the work ran
+      if (!taken) batch = take(); // the queue failed before the work ran
       try {
         await this.options.failed(batch, error);
       } catch (unexpected) {

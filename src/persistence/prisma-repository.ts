@@ -17,12 +17,15 @@
  *   (reproduced with an interactive transaction: a concurrent `create` "succeeded" and vanished).
  *   So every call of this repository runs alone, in FIFO order, per client. better-sqlite3 is
  *   synchronous, so this costs no parallelism; other processes are serialised by SQLite's own lock
- *   (busy_timeout=5000).
+ *   (a short busy_timeout, then retried: see storeRunner).
  *
- * Errors: a unique violation (P2002 on both providers) becomes ConflictError; an unreachable or
- * refusing database becomes UnavailableError (with the original as `cause`); a row that fails to
- * open becomes KeyIntegrityError (reported to `onIntegrityFailure` first); anything else is passed
- * on unchanged.
+ * Time: every call is bounded (storeRunner, DatabaseTimeouts.callMs), so a database that stops
+ * answering fails calls with UnavailableError instead of hanging them (README, "Timeouts and outages").
+ *
+ * Errors: a unique violation (P2002 on both providers) becomes ConflictError; an unreachable,
+ * refusing or silent database becomes UnavailableError (with the original as `cause`); a row that
+ * fails to open becomes KeyIntegrityError (reported to `onIntegrityFailure` first); anything else is
+ * passed on unchanged.
  *
  * Key material is sealed by the KeySealer on every write and opened on every read (codec.ts).
  *
@@ -74,7 +77,7 @@ export interface RepositoryOptions {
 export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private readonly db: Db;
   private readonly postgres: boolean;
-  private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  private readonly run: <T>(work: () => Promise<T>) => Promise<T>;
   private readonly onIntegrityFailure: (error: KeyIntegrityError) => void;
   /** SQLite: creates waiting for their group commit (addKey). */
   private readonly adds: GroupCommit<PendingAdd>;
@@ -86,7 +89,7 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   ) {
     this.db = database.client;
     this.postgres = database.provider === "postgres";
-    this.exclusive = this.postgres ? (work) => work() : serialiser(database.client);
+    this.run = storeRunner(database);
     this.onIntegrityFailure = options.onIntegrityFailure ?? (() => {});
     this.adds = new GroupCommit<PendingAdd>({
       run: (work) => this.run(work),
@@ -251,14 +254,6 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     return audit ? [this.db.auditEvent.create({ data: auditRow(audit) })] : [];
   }
 
-  private async run<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await this.exclusive(work);
-    } catch (error) {
-      throw unavailable(error) ?? error;
-    }
-  }
-
   private decode(row: StoredRow): Jwk {
     try {
       return decodeKey(this.sealer, row);
@@ -275,19 +270,102 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
 }
 
 /**
- * Runs work the way this repository does: alone and in FIFO order per SQLite client (see the header),
- * with an unreachable database mapped to UnavailableError. For the other stores on the same database
- * (tokens, audit), so that they share the repository's queue.
+ * Runs work the way this repository does, for it and for the other stores on the same database
+ * (tokens, audit, key pool), so that they share one queue and one time bound:
+ *
+ * - SQLite: alone and in FIFO order per client (see the header). A call still waiting for its turn
+ *   when its time (callMs) is up fails without running. SQLITE_BUSY (another process holds the write
+ *   lock longer than busy_timeout) is retried after a short pause, taking a new turn at the back of
+ *   the queue, so the event loop and the other calls go on meanwhile, until the time is up. A
+ *   statement either runs or fails with nothing written, so a call that fails wrote nothing.
+ * - Postgres: the call is answered UnavailableError once the database has answered no call at all
+ *   for callMs, whatever the driver is doing (a query on a connection whose packets are dropped would
+ *   otherwise wait for TCP to give up, many minutes). While it answers others, a call waiting for a
+ *   pooled connection or a set's lock is not cut off before busyCapMs: that is load,
+ *   not an outage, and the pool's and server's own timeouts (database.ts) bound each step. A write
+ *   answered UnavailableError may still commit: the caller cannot know, as with any timeout (README,
+ *   "Timeouts and outages").
+ *
+ * Errors that mean "the database cannot be used right now" become UnavailableError.
  */
 export function storeRunner(database: Database): <T>(work: () => Promise<T>) => Promise<T> {
-  const exclusive = database.provider === "postgres" ? <T>(work: () => Promise<T>) => work() : serialiser(database.client);
+  const { callMs, busyCapMs } = database.timeouts;
+  if (database.provider === "postgres") {
+    const health = healthOf(database.client);
+    return async <T>(work: () => Promise<T>): Promise<T> => {
+      const started = Date.now();
+      const running = work();
+      // Any answer, even a refusal, shows the server is there; timeouts and lost connections do not.
+      running.then(
+        () => (health.lastAnswer = Date.now()),
+        (error: unknown) => {
+          if (!unavailable(error)) health.lastAnswer = Date.now();
+        },
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        // Cut off when the database has answered nothing, to anyone, for callMs: a silent server. A
+        // call queued behind busy but answering work (the pool, a set's lock) waits on, up to the cap.
+        const check = () => {
+          const now = Date.now();
+          const silentFor = now - Math.max(started, health.lastAnswer);
+          if (silentFor >= callMs || now - started >= busyCapMs) reject(timedOut(callMs));
+          else timer = setTimeout(check, callMs - silentFor);
+        };
+        timer = setTimeout(check, callMs);
+      });
+      try {
+        return await Promise.race([running, late]);
+      } catch (error) {
+        throw unavailable(error) ?? error;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+  }
+  const exclusive = serialiser(database.client);
   return async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await exclusive(work);
-    } catch (error) {
-      throw unavailable(error) ?? error;
+    const deadline = Date.now() + callMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await exclusive(() => (Date.now() >= deadline ? Promise.reject(timedOut(callMs)) : work()));
+      } catch (error) {
+        const pause = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2)
+        if (isBusy(error) && Date.now() + pause < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          continue;
+        }
+        throw unavailable(error) ?? error;
+      }
     }
   };
+}
+
+/** When the database last answered a call of this client (storeRunner). */
+const healths = new WeakMap<object, { lastAnswer: number }>();
+function healthOf(client: object): { lastAnswer: number } {
+  let health = healths.get(client);
+  if (!health) healths.set(client, (health = { lastAnswer: 0 }));
+  return health;
+}
+
+/** A call that did not finish within its time (storeRunner). */
+function timedOut(callMs: number): UnavailableError {
+  return new UnavailableError(`The key store did not answer within ${formatSeconds(callMs)}, try again later`);
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))} s`;
+}
+
+/** SQLITE_BUSY: adapter-better-sqlite3 reports it as the driver error kind SocketTimeout. */
+function isBusy(error: unknown): boolean {
+  const e = error as { message?: unknown; code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null;
+  return (
+    e?.meta?.driverAdapterError?.cause?.kind === "SocketTimeout" ||
+    (typeof e?.code === "string" && e.code.startsWith("SQLITE_BUSY")) ||
+    (typeof e?.message === "string" && /database is locked|SQLITE_BUSY/.test(e.message))
+  );
 }
 
 /** A FIFO queue per client: each piece of work starts when the previous one has settled. */
@@ -322,8 +400,12 @@ function isUniqueViolation(error: unknown): boolean {
   return code === "P2010" && kind === "UniqueConstraintViolation";
 }
 
-/** Prisma codes for "cannot reach / use the database" (https://www.prisma.io/docs/orm/reference/error-reference). */
-const UNAVAILABLE_CODES = new Set(["P1000", "P1001", "P1002", "P1003", "P1008", "P1010", "P1011", "P1017", "P2024"]);
+/**
+ * Prisma codes for "cannot reach / use the database" (https://www.prisma.io/docs/orm/reference/error-reference).
+ * P2028 is the transaction API's error: a batch transaction that could not start within maxWait or
+ * finish within its timeout (database.ts), the only way it arises here (no interactive transactions).
+ */
+const UNAVAILABLE_CODES = new Set(["P1000", "P1001", "P1002", "P1003", "P1008", "P1010", "P1011", "P1017", "P2024", "P2028"]);
 /** Driver adapter error kinds that mean the same (raw queries report them under P2010). */
 const UNAVAILABLE_KINDS = new Set([
   "AuthenticationFailed",
@@ -335,8 +417,12 @@ const UNAVAILABLE_KINDS = new Set([
   "TlsConnectionError",
   "TooManyConnections",
 ]);
-/** pg errors that reach us unmapped (pool connect timeout, a dropped socket). */
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Can't reach database server/;
+/**
+ * pg errors that reach us unmapped: pool acquire and connect timeouts, a query without an answer
+ * (query_timeout), a statement cancelled by statement_timeout (57014), a dropped socket.
+ */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|timeout expired|Query read timeout|canceling statement due to statement timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Can't reach database server/;
 
 function unavailable(error: unknown): UnavailableError | undefined {
   if (typeof error !== "object" || error === null) return undefined;

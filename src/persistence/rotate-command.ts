@@ -36,7 +36,7 @@ export async function runRotate(argv: readonly string[], env: Readonly<Record<st
   let database: Database | undefined;
   try {
     const config = loadConfig(env);
-    database = await openDatabase(config.databaseUrl);
+    database = await openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
     if (args.status) {
       const keyring = await loadKeyring(config, database, { createDevSecret: false }).then(
         ({ keyring }) => keyring,

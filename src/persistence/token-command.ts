@@ -52,7 +52,7 @@ export async function runToken(argv: readonly string[], env: Readonly<Record<str
   try {
     const config = loadConfig(env);
     await prepareSchema(config.databaseUrl, config.migrateOnStart);
-    database = await openDatabase(config.databaseUrl);
+    database = await openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
     const store = new PrismaTokenStore(database);
     const now = new Date();
     if (parsed.command === "create") {
