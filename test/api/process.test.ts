@@ -97,7 +97,7 @@ describe("npm start", () => {
 
   it("`kill <npm pid>` stops the gateway that `npm start` runs: the signal reaches it and it shuts down cleanly", async () => {
     const database = `file:${join(workdir, "npm-start.db")}`;
-    const env = { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", DATABASE_URL: database };
+    const env = { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", DATABASE_URL: database, KEY_POOL_SIZE: "0" };
     const started = await startMain({}, process.cwd(), () => spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"] }));
     expect((await fetch(`${started.origin}/health/alive`)).status).toBe(200);
     expect(await stop(started.child)).toBe(0);
