@@ -95,6 +95,14 @@ describe("npm start", () => {
     }
   });
 
+  it("a database that cannot be opened stops start with one line naming the cause", async () => {
+    const { code, output } = await runMain({ DATABASE_URL: `file:${workdir}` });
+    expect(code).toBe(1);
+    expect(output.trim().split("\n").filter((line) => !line.startsWith("{"))).toEqual([
+      "jwk-gateway: cannot start: could not check the migrations of the sqlite database: unable to open database file",
+    ]);
+  });
+
   it("`kill <npm pid>` stops the gateway that `npm start` runs: the signal reaches it and it shuts down cleanly", async () => {
     const database = `file:${join(workdir, "npm-start.db")}`;
     const env = { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", DATABASE_URL: database, KEY_POOL_SIZE: "0" };

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/persistence/database.js";
-import { discretePgConfig, migrate, migrationChecksum, providerOf, type Provider } from "../../src/persistence/migrate.js";
+import { describeMigrationError, discretePgConfig, migrate, migrationChecksum, providerOf, type Provider } from "../../src/persistence/migrate.js";
 import { ADMIN_URL } from "../support/postgres.js";
 import { tempSqlite } from "../support/sqlite.js";
 import { freshDatabase } from "../support/databases.js";
@@ -95,6 +95,23 @@ async function shadowDatabases(): Promise<string[]> {
     await client.end();
   }
 }
+
+describe("describeMigrationError: one line an operator can act on", () => {
+  it("a SQLite database held by another process (the engine's unknown `SocketTimeout`) says so and what to do", () => {
+    const engine = new Error(
+      "Error in the underlying connector (WASM_ERROR): Error: unknown variant `SocketTimeout`, expected one of `GenericJs`, `UnsupportedNativeDataType`\n    at __wbg_Error (schema_engine_bg.js:430:17)\n   0: sql_schema_connector::sql_migration_persistence::initialize",
+    );
+    expect(describeMigrationError(engine, "sqlite")).toBe(
+      "the SQLite database is locked by another process (a running gateway or migration): applying migrations needs it alone, so stop the other gateways first",
+    );
+  });
+
+  it("anything else: its first line, without the connector's prefix or the wasm stack", () => {
+    const engine = new Error("Error in the underlying connector (WASM_ERROR): unable to open database file\n    at wasm://wasm/0149f536:wasm-function[7043]");
+    expect(describeMigrationError(engine, "sqlite")).toBe("unable to open database file");
+    expect(describeMigrationError(new Error("x".repeat(1000)), "postgres")).toHaveLength(300);
+  });
+});
 
 describe("providerOf", () => {
   it("maps DATABASE_URL schemes to providers", () => {
