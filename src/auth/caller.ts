@@ -1,7 +1,7 @@
 /**
  * Who is calling, as every operation sees it: the principal the Authenticator found (a token, open
  * mode, or nobody) plus where the call came from. The service takes a Caller on every operation,
- * checks its scopes (policy.ts) and writes it into the audit trail.
+ * asks the policy (policy.ts) what it may do and see, and writes it into the audit trail.
  */
 import { SCOPES, type Scope } from "./scopes.js";
 

@@ -2,7 +2,8 @@
  * JSON Web Keys (RFC 7517) as jwk-gateway stores and returns them.
  *
  * A `Jwk` here is always a *validated* key: it came out of the generator or out of `validateJwk`.
- * Projections are built by allowlist (security.md R2.12), never by deleting members.
+ * The public projection is built by allowlist (PUBLIC_MEMBERS), never by deleting members, so a
+ * member added later is private until it is listed here.
  */
 
 /** Members of a public key, in the order go-jose (Hydra) serialises them. */
@@ -49,31 +50,38 @@ export interface JwkSet {
   keys: Jwk[];
 }
 
-/** The public form of a key, or `undefined` for a symmetric key, which has none. */
-export function toPublicJwk(key: Jwk): Jwk | undefined {
-  if (key.kty === "oct") return undefined;
-  const out: Partial<Jwk> = {};
-  for (const member of PUBLIC_MEMBERS) {
-    if (key[member] !== undefined) (out as Record<string, unknown>)[member] = key[member];
-  }
-  return out as Jwk;
-}
-
-/** The public forms of `keys`, in order; symmetric keys are left out (Hydra's ExcludePrivateKeys, minus its 500 on oct). */
-export function toPublicJwks(keys: readonly Jwk[]): Jwk[] {
-  return keys.map(toPublicJwk).filter((key): key is Jwk => key !== undefined);
-}
+/**
+ * What the public projection makes of a symmetric (`oct`) key. An asymmetric key has a public half,
+ * its public members; a symmetric key has none (`k` is the whole key). The two behaviours below are
+ * each what a transport answers today, and test/auth/matrix.test.ts asserts both:
+ * - `omit` (the default): left out. For documents of public keys, which verifiers read: the public
+ *   JWKS and `discoverJsonWebKeys`, GraphQL's `publicKeys`, and REST's set answers to a caller
+ *   without keys:read-private (Hydra's ExcludePrivateKeys, without the error it raises on an oct key).
+ * - `describe`: kept as its public members (`kty kid alg use`), without `k`. Where a key is answered
+ *   as a record rather than published: GraphQL's `keys`, whose selected private members are each
+ *   refused on their own (FORBIDDEN), and REST's one single-key answer (PUT /keys/{set}/{kid}),
+ *   which has no empty form.
+ */
+export type SymmetricProjection = "omit" | "describe";
 
 /**
- * The key without its private members, by the same allowlist; unlike toPublicJwk an oct key is kept
- * (as kty, kid, alg, use). What a caller without keys:read-private is handed back of a key.
+ * The public projection of a key, the one every transport shows a caller without keys:read-private:
+ * its public members only, by allowlist; a symmetric key as `symmetric` says (`undefined` when omitted).
  */
-export function withoutPrivateMembers(key: Jwk): Jwk {
+export function toPublicJwk(key: Jwk, symmetric: "describe"): Jwk;
+export function toPublicJwk(key: Jwk, symmetric?: SymmetricProjection): Jwk | undefined;
+export function toPublicJwk(key: Jwk, symmetric: SymmetricProjection = "omit"): Jwk | undefined {
+  if (key.kty === "oct" && symmetric === "omit") return undefined;
   const out: Partial<Jwk> = {};
   for (const member of PUBLIC_MEMBERS) {
     if (key[member] !== undefined) (out as Record<string, unknown>)[member] = key[member];
   }
   return out as Jwk;
+}
+
+/** The public projections of `keys`, in order (toPublicJwk); omitted symmetric keys leave no gap. */
+export function toPublicJwks(keys: readonly Jwk[], symmetric: SymmetricProjection = "omit"): Jwk[] {
+  return keys.map((key) => toPublicJwk(key, symmetric)).filter((key): key is Jwk => key !== undefined);
 }
 
 /** True when the key holds secret material (a private asymmetric key or a symmetric key). */

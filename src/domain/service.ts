@@ -3,24 +3,23 @@
  * GraphQL (and REST) are thin adapters over this class; it knows nothing of either, nor of Prisma.
  *
  * Access control and audit (README, "Access control") happen here, so that every transport gets the
- * same rules: each operation takes the Caller last, checks the scope auth/policy.ts names for it,
- * and records what the audit trail must hold (audit.ts): every mutation, with its outcome, in the
- * same transaction as the write when it succeeds; every read that hands out private members (no
- * record, no keys); every refusal. Private members leave this class only for callers holding
- * keys:read-private; the transports then decide how to show the rest (GraphQL refuses the selected
- * private fields, REST answers the public projection).
+ * same rules and no caller gets around them: each operation takes the Caller, asks the policy
+ * (auth/policy.ts) whether it may run, and records what the audit trail must hold (audit.ts): every
+ * mutation, with its outcome, in the same transaction as the write when it succeeds; every read that
+ * hands out private members (no record, no keys); every refusal. Private members leave this class
+ * only for callers the policy allows them; every other caller gets the public projection of each key
+ * (jwk.ts, toPublicJwk), and GraphQL then refuses the private fields it selected.
  */
 import { randomUUID } from "node:crypto";
 import DataLoader from "dataloader";
 import { INTERNAL_CALLER, type Caller } from "../auth/caller.js";
-import { authorize, canReadPrivateMembers, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
-import type { Scope } from "../auth/scopes.js";
+import { authorizeOperation, canReadPrivateMembers, type Operation } from "../auth/policy.js";
 import { DEFAULT_KEY_USE } from "./algorithms.js";
 import { AUDIT_OK, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditEvent, type AuditLog } from "./audit.js";
 import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import { isRsaAlgorithm, type GenerationLimiter } from "./generation-limiter.js";
-import { withoutPrivateMembers, type Jwk, type JwkInput, type JwkSet } from "./jwk.js";
+import { toPublicJwk, toPublicJwks, type Jwk, type JwkInput, type JwkSet, type SymmetricProjection } from "./jwk.js";
 import { checkName } from "./names.js";
 import type { JsonWebKeyRepository, ReadSession } from "./repository.js";
 import { validateJwk, validateKeySet } from "./validate.js";
@@ -38,13 +37,23 @@ export interface CreateJsonWebKeySetRequest {
 /** What a read hands out; see ReadOptions. */
 export type MemberSelection = "as-allowed" | "private" | "public";
 
-export interface ReadOptions {
+/** How a set is answered to a caller without keys:read-private. */
+export interface AnswerOptions {
+  /**
+   * What the public projection makes of a symmetric key (jwk.ts, SymmetricProjection). Default
+   * `describe` (GraphQL); REST's set answers ask for `omit`.
+   */
+  symmetric?: SymmetricProjection;
+}
+
+export interface ReadOptions extends AnswerOptions {
   /**
    * - `as-allowed` (default; REST, whose callers cannot choose members): the private members when
-   *   the caller holds keys:read-private, none otherwise.
+   *   the caller may see them, the public projection otherwise.
    * - `private` (GraphQL, when the query selects a private field): the same, but a caller without
    *   keys:read-private is recorded as refused (FORBIDDEN); the transport refuses the fields.
-   * - `public` (GraphQL, when the query selects no private field): none, and nothing to record.
+   * - `public` (GraphQL, when the query selects no private field): the public projection, and
+   *   nothing to record.
    */
   members?: MemberSelection;
   /**
@@ -118,21 +127,21 @@ export class JsonWebKeyService {
   }
 
   /** Generates one key and adds it to the set, creating the set if needed. Returns a set of just that key. */
-  async createJsonWebKeySet(set: string, request: CreateJsonWebKeySetRequest, caller: Caller = INTERNAL_CALLER): Promise<JwkSet> {
+  async createJsonWebKeySet(set: string, request: CreateJsonWebKeySetRequest, caller: Caller = INTERNAL_CALLER, options: AnswerOptions = {}): Promise<JwkSet> {
     const target: AuditTarget = { operation: "createJsonWebKeySet", set, kid: request.kid || undefined };
     return this.mutation(caller, target, async (audit) => {
       checkName("set", set);
       const kid = (target.kid = request.kid || randomUUID());
       checkName("kid", kid);
       const use = request.use || DEFAULT_KEY_USE;
-      // Generation happens before any write (security.md R5.5); the generated key goes through the
-      // same validator as imported keys, so everything stored can be read back and PUT again.
+      // Generation happens before any write; the generated key goes through the same validator as
+      // imported keys, so everything stored can be read back and PUT again.
       // A pooled key (keySource) was already removed from its pool: if anything below fails, it is lost, never reused.
       const generated = (await this.keySource({ alg: request.alg, kid, use })) ?? (await this.generate({ alg: request.alg, kid, use }));
       const key = validateJwk(generated);
       await this.repository.addKey(set, key, audit());
       this.changed(set);
-      return { set, keys: [this.reveal(caller, key)] };
+      return { set, keys: this.reveal(caller, [key], options) };
     });
   }
 
@@ -202,12 +211,13 @@ export class JsonWebKeyService {
       const key = validateJwk({ ...input, kid });
       await this.repository.upsertKey(set, key, audit());
       this.changed(set);
-      return this.reveal(caller, key);
+      // One key, not a set: an answer cannot leave it out, so a symmetric key is described.
+      return canReadPrivateMembers(caller) ? key : toPublicJwk(key, "describe");
     });
   }
 
   /** Replaces the whole set atomically; every key is validated before anything is written. */
-  async updateJsonWebKeySet(set: string, input: { keys: readonly JwkInput[] }, caller: Caller = INTERNAL_CALLER): Promise<JwkSet> {
+  async updateJsonWebKeySet(set: string, input: { keys: readonly JwkInput[] }, caller: Caller = INTERNAL_CALLER, options: AnswerOptions = {}): Promise<JwkSet> {
     return this.mutation(caller, { operation: "updateJsonWebKeySet", set }, async (audit) => {
       checkName("set", set);
       if (!Array.isArray(input.keys)) throw new BadInputError("The key set must have a \"keys\" array", "BAD_KEY_SET");
@@ -215,7 +225,7 @@ export class JsonWebKeyService {
       for (const key of keys) checkName("kid", key.kid);
       await this.repository.replaceKeySet(set, keys, audit());
       this.changed(set);
-      return { set, keys: keys.map((key) => this.reveal(caller, key)) };
+      return { set, keys: this.reveal(caller, keys, options) };
     });
   }
 
@@ -242,7 +252,7 @@ export class JsonWebKeyService {
 
   /** The audit trail, newest first (needs audit:read). */
   async auditEvents(query: AuditEventsQuery = {}, caller: Caller = INTERNAL_CALLER): Promise<AuditEvent[]> {
-    await this.authorize(caller, OPERATION_SCOPES.auditEvents, { operation: "auditEvents" });
+    await this.authorize(caller, { operation: "auditEvents" });
     const limit = query.limit ?? DEFAULT_AUDIT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) {
       throw new BadInputError(`limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}`, "BAD_LIMIT");
@@ -253,13 +263,14 @@ export class JsonWebKeyService {
   }
 
   /**
-   * Throws UNAUTHENTICATED or FORBIDDEN unless the caller holds `scope`, and records the refusal.
-   * Every operation calls it first; the GraphQL schema calls it from `@Authorized` on root fields,
-   * which refuse before the resolver (and so this class) runs.
+   * Throws UNAUTHENTICATED or FORBIDDEN unless the policy lets the caller run `target.operation`, and
+   * records the refusal. Every operation calls it first; the transports call it once per request
+   * before that (REST before the body is read, GraphQL from `@Authorized` on root fields, before
+   * the resolver runs), so that the refusal comes first and is recorded once.
    */
-  async authorize(caller: Caller, scope: Scope, target: AuditTarget): Promise<void> {
+  async authorize(caller: Caller, target: AuditTarget): Promise<void> {
     try {
-      authorize(caller, scope);
+      authorizeOperation(caller, target.operation);
     } catch (error) {
       if (error instanceof JwkGatewayError && (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN")) {
         await this.recordQuietly(this.entry(caller, target, error.code));
@@ -273,7 +284,7 @@ export class JsonWebKeyService {
    * the write's transaction; a failure is recorded on its own, with its code.
    */
   private async mutation<T>(caller: Caller, target: AuditTarget, work: (audit: () => AuditEntry) => Promise<T>): Promise<T> {
-    await this.authorize(caller, OPERATION_SCOPES[target.operation], target);
+    await this.authorize(caller, target);
     try {
       return await work(() => this.entry(caller, target, AUDIT_OK));
     } catch (error) {
@@ -284,11 +295,11 @@ export class JsonWebKeyService {
 
   /** A read: authorised first; private members only for callers allowed them, recorded before they are returned. */
   private async read(caller: Caller, target: AuditTarget, options: ReadOptions, load: () => Promise<Jwk[]>): Promise<Jwk[]> {
-    await this.authorize(caller, OPERATION_SCOPES[target.operation], target);
+    await this.authorize(caller, target);
     const members = options.members ?? "as-allowed";
     const allowed = canReadPrivateMembers(caller);
     if (members === "private" && !allowed) await this.recordQuietly(this.entry(caller, target, "FORBIDDEN"));
-    if (members === "public" || !allowed) return (await load()).map(withoutPrivateMembers);
+    if (members === "public" || !allowed) return toPublicJwks(await load(), options.symmetric ?? "describe");
     let keys: Jwk[];
     try {
       keys = await load();
@@ -296,14 +307,14 @@ export class JsonWebKeyService {
       await this.recordQuietly(this.entry(caller, target, outcomeOf(error)));
       throw error;
     }
-    // Fail closed (security.md R3.5): private members are not handed out unless their record is stored.
+    // Fail closed (README, "Audit trail"): private members are not handed out unless their record is stored.
     await this.audit.record(this.entry(caller, target, AUDIT_OK));
     return keys;
   }
 
-  /** The key as this caller may see it. */
-  private reveal(caller: Caller, key: Jwk): Jwk {
-    return canReadPrivateMembers(caller) ? key : withoutPrivateMembers(key);
+  /** The keys of a set answer as this caller may see them. */
+  private reveal(caller: Caller, keys: Jwk[], options: AnswerOptions): Jwk[] {
+    return canReadPrivateMembers(caller) ? keys : toPublicJwks(keys, options.symmetric ?? "describe");
   }
 
   private entry(caller: Caller, target: AuditTarget, outcome: string): AuditEntry {

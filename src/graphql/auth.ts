@@ -2,17 +2,18 @@
  * Access control in the GraphQL schema: the request context (who is calling), the authChecker
  * behind every `@Authorized(scope)`, and which members a query selects.
  *
- * `@Authorized` sits on every root field but the anonymous ones (auth/policy.ts) and on every
- * private member of JsonWebKey. Checks run per field as it resolves, so no fragment, alias or
- * nesting reaches a private member without the check: a query selecting only public members needs
- * keys:read, and each selected private member of a caller without keys:read-private is refused
- * with FORBIDDEN (null in `data`, one error per field).
+ * The authChecker is the one place GraphQL asks the policy (auth/policy.ts). `@Authorized` marks the
+ * fields it checks: every root field but the anonymous ones, and every private member of JsonWebKey;
+ * the scope it names must be the one the policy names, or the request fails loudly. Checks run per
+ * field as it resolves, so no fragment, alias or nesting reaches a private member without the
+ * check: a query selecting only public members needs keys:read, and each selected private member of
+ * a caller without keys:read-private is refused with FORBIDDEN (null in `data`, one error per field).
  */
 import { getNamedType, isObjectType, Kind, type GraphQLNamedType, type GraphQLResolveInfo, type SelectionNode } from "graphql";
 import type { AuthChecker } from "type-graphql";
 import { ANONYMOUS, callerOf, type Caller } from "../auth/caller.js";
-import { authorize, isOperation } from "../auth/policy.js";
-import { isScope, type Scope } from "../auth/scopes.js";
+import { authorizePrivateMembers, isOperation, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
+import { PRIVATE_MEMBERS_SCOPE } from "../auth/scopes.js";
 import { PRIVATE_MEMBERS } from "../domain/jwk.js";
 import type { JsonWebKeyService, KeySetLoader, MemberSelection } from "../domain/service.js";
 
@@ -29,21 +30,20 @@ export const JSON_WEB_KEY_TYPE = "JsonWebKey";
 const NOBODY = callerOf(ANONYMOUS, "graphql");
 
 /**
- * Root fields are checked through the service, which records refusals in the audit trail with the
- * field's set and kid; other fields (the private members) are checked in place: the read that
- * returned their key already recorded the attempt.
+ * Root fields ask whether the caller may call their operation, through the service, which records
+ * refusals in the audit trail with the field's set and kid; private members ask whether it may see
+ * them, in place: the read that returned their key already recorded the attempt.
  */
 export function createAuthChecker(service?: JsonWebKeyService): AuthChecker<GraphQLContext> {
   return async ({ context, args, info }, roles) => {
-    const scope = onlyScope(roles, info);
+    const question = questionOf(roles, info);
     const caller = context?.caller ?? NOBODY;
-    const root = info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType();
-    if (root && isOperation(info.fieldName)) {
+    if (question === "private-members") {
+      authorizePrivateMembers(caller);
+    } else {
       if (!service) throw new TypeError("createSchema() was called without a service; this schema can only be printed");
       const input = args.input as { kid?: unknown } | undefined;
-      await service.authorize(caller, scope, { operation: info.fieldName, set: text(args.set), kid: text(args.kid) ?? text(input?.kid) });
-    } else {
-      authorize(caller, scope);
+      await service.authorize(caller, { operation: question, set: text(args.set), kid: text(args.kid) ?? text(input?.kid) });
     }
     return true;
   };
@@ -78,12 +78,27 @@ function selectsPrivateMember(selections: readonly SelectionNode[], type: GraphQ
   return false;
 }
 
-/** Each `@Authorized` names exactly one scope: a typo must fail loudly, not deny or allow quietly. */
-function onlyScope(roles: readonly string[], info: GraphQLResolveInfo): Scope {
-  if (roles.length !== 1 || !isScope(roles[0])) {
-    throw new TypeError(`@Authorized on ${info.parentType.name}.${info.fieldName} must name exactly one scope, got ${JSON.stringify(roles)}`);
+/**
+ * The policy question an `@Authorized` field asks: a root field's operation, or a private member.
+ * Its one scope must be the policy's for that question: a typo or a field the policy does not know
+ * must fail loudly, not deny or allow quietly.
+ */
+function questionOf(roles: readonly string[], info: GraphQLResolveInfo): Operation | "private-members" {
+  const root = info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType();
+  const question = root && isOperation(info.fieldName) ? info.fieldName : isPrivateMember(info) ? "private-members" : undefined;
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  if (question === undefined) {
+    throw new TypeError(`@Authorized on ${field}: auth/policy.ts decides only root operations and the private members of ${JSON_WEB_KEY_TYPE}`);
   }
-  return roles[0];
+  const scope = question === "private-members" ? PRIVATE_MEMBERS_SCOPE : OPERATION_SCOPES[question];
+  if (roles.length !== 1 || roles[0] !== scope) {
+    throw new TypeError(`@Authorized on ${field} must name exactly the policy's scope ${JSON.stringify(scope)}, got ${JSON.stringify(roles)}`);
+  }
+  return question;
+}
+
+function isPrivateMember(info: GraphQLResolveInfo): boolean {
+  return info.parentType.name === JSON_WEB_KEY_TYPE && (PRIVATE_MEMBERS as readonly string[]).includes(info.fieldName);
 }
 
 function text(value: unknown): string | undefined {

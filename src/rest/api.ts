@@ -7,15 +7,16 @@
  * `Cache-Control` on reads, and @fastify/swagger, which therefore only documents these routes.
  * Requests go through the same JsonWebKeyService as GraphQL, and so through the same rules.
  *
- * Access control (README, "Access control"): an onRequest hook authenticates every key route and
- * checks its operation's scope (auth/policy.ts) before the body is even read, so a refused caller
- * learns nothing from validation and never reaches a handler: 401 (with `WWW-Authenticate: Bearer`)
- * or 403 in Hydra's envelope. /openapi.json stays anonymous.
+ * Access control (README, "Access control"): the onRequest hook below is the one place REST asks
+ * the policy (auth/policy.ts, through the service, which records refusals). It authenticates every
+ * key route and checks its operation before the body is even read, so a refused caller learns
+ * nothing from validation and never reaches a handler: 401 (with `WWW-Authenticate: Bearer`) or 403
+ * in Hydra's envelope. The handlers (routes.ts) decide nothing. /openapi.json stays anonymous.
  */
 import swagger from "@fastify/swagger";
 import { Ajv } from "ajv";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { isOperation, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
+import { isOperation, type Operation } from "../auth/policy.js";
 import type { JsonWebKeyService } from "../domain/service.js";
 import { authenticateRequest, type Authenticate } from "../http/auth.js";
 import { ForbiddenError, KeyGenerationBusyError } from "../domain/errors.js";
@@ -71,7 +72,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
     if (operation === undefined) return;
     request.caller = await authenticateRequest(authenticate, request, "rest");
     const { set, kid } = request.params as { set?: string; kid?: string };
-    await service.authorize(request.caller, OPERATION_SCOPES[operation], { operation, set, kid });
+    await service.authorize(request.caller, { operation, set, kid });
   });
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));

@@ -3,16 +3,15 @@
  * read the request, call the service with the caller, reply. Registered once per path prefix ("" for
  * the seed's `/keys/...`, "/admin" for current Hydra's `/admin/keys/...`) by `restApi`.
  *
- * REST has no field selection, so a caller without keys:read-private gets the public projection of
- * every set it is answered (toPublicJwks: private members dropped, oct keys left out); the one answer
- * that is a single key (PUT /keys/{set}/{kid}) is the key without its private members, as the
- * service returns it.
+ * No access decision is made here: the onRequest hook of rest/api.ts asked the policy, and the
+ * service asks it again and answers each key as the caller may see it. REST has no field selection,
+ * so a caller without keys:read-private is answered the public projection (domain/jwk.ts,
+ * toPublicJwk): in a set, symmetric keys are left out (HYDRA_SET); the one answer that is a single
+ * key (PUT /keys/{set}/{kid}) describes a symmetric key by its public members.
  */
 import type { FastifyPluginAsync } from "fastify";
-import type { Caller } from "../auth/caller.js";
-import { canReadPrivateMembers } from "../auth/policy.js";
-import type { CreateJsonWebKeySetRequest, JsonWebKeyService } from "../domain/service.js";
-import { toPublicJwks, type JwkInput, type JwkSet } from "../domain/jwk.js";
+import type { AnswerOptions, CreateJsonWebKeySetRequest, JsonWebKeyService } from "../domain/service.js";
+import type { JwkInput, JwkSet } from "../domain/jwk.js";
 import { requestCaller as caller } from "../http/auth.js";
 import { routeSchemas } from "./schemas.js";
 
@@ -25,8 +24,11 @@ export interface KeyRoutesOptions {
 type SetParams = { Params: { set: string } };
 type KeyParams = { Params: { set: string; kid: string } };
 
-/** Hydra's set envelope is `{"keys": [...]}` (the set's name is in the path), projected for callers without keys:read-private. */
-const envelope = (result: JwkSet, to: Caller) => ({ keys: canReadPrivateMembers(to) ? result.keys : toPublicJwks(result.keys) });
+/** Hydra's set envelope is `{"keys": [...]}` (the set's name is in the path). */
+const envelope = (result: JwkSet) => ({ keys: result.keys });
+
+/** Hydra's public view of a set leaves symmetric keys out (README, "Private members"). */
+const HYDRA_SET: AnswerOptions = { symmetric: "omit" };
 
 export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { service, hidden = false }) => {
   const schema = <T extends object>(routeSchema: T) => (hidden ? { ...routeSchema, hide: true } : routeSchema);
@@ -34,16 +36,16 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
   app.post<SetParams & { Body: CreateJsonWebKeySetRequest }>("/keys/:set", { schema: schema(routeSchemas.createJsonWebKeySet) }, async (request, reply) => {
     const { set } = request.params;
     const { alg, kid, use } = request.body;
-    const created = await service.createJsonWebKeySet(set, { alg, kid, use }, caller(request));
-    return reply.code(201).header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`).send(envelope(created, caller(request)));
+    const created = await service.createJsonWebKeySet(set, { alg, kid, use }, caller(request), HYDRA_SET);
+    return reply.code(201).header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`).send(envelope(created));
   });
 
   app.get<SetParams>("/keys/:set", { schema: schema(routeSchemas.getJsonWebKeySet) }, async (request) =>
-    envelope(await service.getJsonWebKeySet(request.params.set, caller(request)), caller(request)),
+    envelope(await service.getJsonWebKeySet(request.params.set, caller(request), HYDRA_SET)),
   );
 
   app.put<SetParams & { Body: { keys: JwkInput[] } }>("/keys/:set", { schema: schema(routeSchemas.updateJsonWebKeySet) }, async (request) =>
-    envelope(await service.updateJsonWebKeySet(request.params.set, request.body, caller(request)), caller(request)),
+    envelope(await service.updateJsonWebKeySet(request.params.set, request.body, caller(request), HYDRA_SET)),
   );
 
   app.delete<SetParams>("/keys/:set", { schema: schema(routeSchemas.deleteJsonWebKeySet) }, async (request, reply) => {
@@ -52,7 +54,7 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
   });
 
   app.get<KeyParams>("/keys/:set/:kid", { schema: schema(routeSchemas.getJsonWebKey) }, async (request) =>
-    envelope(await service.getJsonWebKey(request.params.set, request.params.kid, caller(request)), caller(request)),
+    envelope(await service.getJsonWebKey(request.params.set, request.params.kid, caller(request), HYDRA_SET)),
   );
 
   app.put<KeyParams & { Body: JwkInput }>("/keys/:set/:kid", { schema: schema(routeSchemas.updateJsonWebKey) }, async (request) =>

@@ -1,5 +1,5 @@
 /**
- * The audit trail (security.md R3.5, A3.5, A3.6), on every store, through both transports: one
+ * The audit trail (README, "Audit trail"), on every store, through both transports: one
  * record per mutation and per read of private members, in the same transaction as the write; failed
  * and refused operations recorded on their own; never key material; readable, newest first, by
  * holders of audit:read.
@@ -181,7 +181,7 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     expect((await keyAdmin.request(AuditEventsDocument, {})).errors?.map((error) => error.extensions?.code)).toEqual(["FORBIDDEN"]);
   });
 
-  it("no key material and no token secret is ever in the audit table (NL-3)", async () => {
+  it("no key material and no token secret is ever in the audit table", async () => {
     expect(secrets.length).toBeGreaterThanOrEqual(4);
     const stored = JSON.stringify(await queryRows(database.url, "SELECT * FROM audit_event"));
     for (const secret of [...secrets, ...Object.values(tokens).map((token) => token.slice("jwkgw_".length + 17))]) {

@@ -1,5 +1,5 @@
 /**
- * security.md A3.1 and A3.2: the authorization matrix, generated from what the gateway serves, so
+ * The authorization matrix (README, "Access control"), generated from what the gateway serves, so
  * that a new operation is covered by construction (and fails here until this file says what it
  * should require).
  *
