@@ -24,7 +24,9 @@ import { ed25519PublicKeyRefusal } from "./curve25519.js";
 import { BadInputError, ConflictError, InvalidKeyError } from "./errors.js";
 import { jsonShapeProblem, MAX_JSON_DEPTH } from "./json-depth.js";
 import { JWK_MEMBERS, normalizeJwk, type Jwk, type JwkInput, type KeyType } from "./jwk.js";
+import { MAX_NAME_LENGTH } from "./names.js";
 import { hasRocaFingerprint, isProbablePrime, isProbablePrimeModulus, smallFactorOf, TRIAL_DIVISION_BOUND } from "./rsa-checks.js";
+import { quote } from "./text.js";
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -35,8 +37,11 @@ export const MAX_KEY_BYTES = 16 * 1024;
 export const MAX_KEYS_PER_SET = 50;
 /** Largest serialized key set (R2.1). */
 export const MAX_KEY_SET_BYTES = 256 * 1024;
-/** Longest kid (Hydra's column is varchar(255)). */
-export const MAX_KID_LENGTH = 255;
+/**
+ * Longest kid: the name rule's bound (names.ts). The validator checks only type and length; the
+ * service applies the whole name rule (names.ts, checkName) to every kid it stores.
+ */
+export const MAX_KID_LENGTH = MAX_NAME_LENGTH;
 /** RSA modulus bounds in bits (RFC 7518 §3.3; the upper bound caps the work one key can cost). */
 export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
@@ -665,9 +670,4 @@ function checkUniqueKids(keys: readonly Jwk[]): void {
     }
     seen.set(key.kid, index);
   });
-}
-
-/** A caller-chosen, non-secret name (alg, crv, kid) for a message, cut short. */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

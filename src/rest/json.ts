@@ -16,6 +16,7 @@
  */
 
 import { MAX_JSON_DEPTH } from "../domain/json-depth.js";
+import { quote } from "../domain/text.js";
 
 export { MAX_JSON_DEPTH };
 
@@ -62,11 +63,6 @@ export function findDuplicateMember(text: string): string | undefined {
 /** What is wrong with the body, for a message: names the rule and a member name, never a value. */
 export function describeJsonTextProblem(problem: JsonTextProblem): string {
   return problem.kind === "duplicate"
-    ? `duplicate member ${quoteName(problem.name)}`
+    ? `duplicate member ${quote(problem.name)}`
     : `the body nests objects and arrays more than ${problem.maxDepth} levels deep`;
-}
-
-/** A member name for a message: names are not key material, but they are the caller's, so cut short. */
-function quoteName(name: string): string {
-  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
 }
