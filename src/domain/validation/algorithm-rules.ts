@@ -1,6 +1,7 @@
 /**
- * Which algorithms a key may name (R2.7), the key each goes with, and what it is for (R2.8): `alg`,
- * `use` and `key_ops` must agree with each other and with the key.
+ * Which algorithms a key may name, the key each goes with, and what it is for: `alg`, `use` and
+ * `key_ops` must agree with each other and with the key (docs/validation-rules.md, "alg, use and
+ * key_ops"; RFC 7517 §4.2, §4.3; RFC 8725 §3.1).
  */
 import { InvalidKeyError } from "../errors.js";
 import type { Jwk, KeyType } from "../jwk.js";
@@ -63,7 +64,7 @@ const REFUSED_ALGORITHMS: ReadonlyMap<string, string> = new Map([
 ]);
 
 // ---------------------------------------------------------------------------------------------
-// alg and use (R2.7, R2.8)
+// alg and use
 
 /** The rule of the key's alg, or undefined when it has none (Hydra accepts keys without alg). */
 export function checkAlg(key: Jwk): AlgorithmRule | undefined {
@@ -95,7 +96,7 @@ export function checkUse(key: Jwk, rule: AlgorithmRule | undefined): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// key_ops (R2.8): checked, then dropped (Jwk has no key_ops member)
+// key_ops: checked, then dropped (Jwk has no key_ops member)
 
 const KEY_OPS_OF: Record<KeyUse, readonly string[]> = {
   sig: ["sign", "verify"],

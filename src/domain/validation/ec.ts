@@ -1,4 +1,7 @@
-/** EC keys (R2.4): a supported curve, a point on it, and a private scalar that belongs to the point. */
+/**
+ * EC keys: a supported curve, a point on it, and a private scalar that belongs to the point
+ * (docs/validation-rules.md, "EC"; RFC 7518 §6.2; RFC 8725 §3.4).
+ */
 import { createECDH, createPublicKey, type JsonWebKey } from "node:crypto";
 import { bytesToBigInt, decodeBase64url } from "../base64url.js";
 import { InvalidKeyError } from "../errors.js";

@@ -1,22 +1,23 @@
 /**
- * The import validator (security.md §2.4, R2.1–R2.10): a key a caller brings is checked as a real
- * key, not as a JSON shape, before anything is stored. Library import is not validation: Node and
- * jose accept RSA-512, a foreign RSA `d`, an EC `d` that belongs to another point, an Ed25519 `x`
- * that does not match `d`, a 1-byte HMAC key and lenient base64url (security.md §2.2), so every
- * rule here is explicit arithmetic or an explicit comparison.
+ * The import validator (README, "Key validation"; docs/validation-rules.md lists every rule with its
+ * reason code, RFC and test): a key a caller brings is checked as a real key, not as a JSON shape,
+ * before anything is stored. Library import is not validation: Node and jose accept RSA-512, a
+ * foreign RSA `d`, an EC `d` that belongs to another point, an Ed25519 `x` that does not match `d`, a
+ * 1-byte HMAC key and lenient base64url (base64url.ts), so every rule here is explicit arithmetic or
+ * an explicit comparison.
  *
  * Every refusal is an InvalidKeyError whose `reason` names the rule and whose message says what
  * to fix. Messages name members, never their values: a value may be secret key material.
  *
- * `key_ops` (R2.8) and `x5t` / `x5t#S256` (R2.10) are checked when present (the ops must be known,
- * unique, and agree with `use` and `alg`; the thumbprints must be those of the x5c leaf) and then
- * dropped: a valid key is stored without them, because `Jwk` (and so the GraphQL types) has no such
- * members. GraphQL's JsonWebKeyInput has no key_ops either, so in practice this guards REST bodies.
- * Other members jwk-gateway does not store (x5u, ext, anything else) are dropped silently, as Hydra
- * does; `x5u` in particular is never fetched (no SSRF). `oth` (multi-prime RSA) and members that
- * belong to another kty are refused, because they change what the key is.
- * A `null` member counts as absent (GraphQL clients send null for "not given"), and so does an
- * empty `alg` or `use` (Hydra's SDKs send "" for unset strings).
+ * `key_ops` and `x5t` / `x5t#S256` are checked when present (the ops must be known, unique, and agree
+ * with `use` and `alg`; the thumbprints must be those of the x5c leaf) and then dropped: a valid key
+ * is stored without them, because `Jwk` (and so the GraphQL types) has no such members. GraphQL's
+ * JsonWebKeyInput has no key_ops either, so in practice this guards REST bodies. Other members
+ * jwk-gateway does not store (x5u, ext, anything else) are dropped silently, as Hydra does; `x5u` in
+ * particular is never fetched (no SSRF). `oth` (multi-prime RSA) and members that belong to another
+ * kty are refused, because they change what the key is. A `null` member counts as absent (GraphQL
+ * clients send null for "not given"), and so does an empty `alg` or `use` (Hydra's SDKs send "" for
+ * unset strings).
  */
 import { BadInputError, ConflictError, InvalidKeyError } from "../errors.js";
 import { normalizeJwk, type Jwk, type JwkInput, type KeyType } from "../jwk.js";
@@ -34,9 +35,9 @@ export { OCT_MIN_BYTES } from "./oct.js";
 export { RSA_MAX_BITS, RSA_MAX_EXPONENT, RSA_MIN_BITS, RSA_MIN_EXPONENT, RSA_PRIME_SIZE_SPREAD } from "./rsa.js";
 export { MAX_X5C_CERTIFICATES } from "./x5c.js";
 
-/** Most keys in one set (R2.1). */
+/** Most keys in one set (README, "Limits"). */
 export const MAX_KEYS_PER_SET = 50;
-/** Largest serialized key set (R2.1). */
+/** Largest serialized key set (README, "Limits"). */
 export const MAX_KEY_SET_BYTES = 256 * 1024;
 
 // ---------------------------------------------------------------------------------------------
@@ -62,8 +63,8 @@ export function validateJwk(input: JwkInput | Jwk): Jwk {
 }
 
 /**
- * Validates a whole set before anything is written (R2.14): every key, then kid uniqueness.
- * A repeated kid is a conflict (CONTRACT.md), the rest is bad input; either way nothing is kept.
+ * Validates a whole set before anything is written: every key, then kid uniqueness. A repeated kid
+ * is a conflict (README, "Errors": CONFLICT), the rest is bad input; either way nothing is kept.
  */
 export function validateKeySet(keys: readonly (JwkInput | Jwk)[]): Jwk[] {
   if (!Array.isArray(keys)) throw new TypeError("validateKeySet: keys must be an array");

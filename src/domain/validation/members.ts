@@ -1,14 +1,14 @@
 /**
- * The shape of one key (R2.1, R2.9): an object, not too large or deep, a known kty, a kid, and only
- * the members its kty has, each of the right type. Everything after this works on a `Jwk` holding
- * exactly the members jwk-gateway keeps.
+ * The shape of one key (docs/validation-rules.md, "Shape and size"): an object, not too large or
+ * deep, a known kty, a kid, and only the members its kty has, each of the right type. Everything
+ * after this works on a `Jwk` holding exactly the members jwk-gateway keeps.
  */
 import { InvalidKeyError } from "../errors.js";
 import { jsonShapeProblem, MAX_JSON_DEPTH } from "../json-depth.js";
 import { JWK_MEMBERS, type Jwk, type JwkInput, type KeyType } from "../jwk.js";
 import { MAX_NAME_LENGTH } from "../names.js";
 
-/** Largest serialized key (R2.1). An RSA-4096 private JWK is about 3.2 KB. */
+/** Largest serialized key (README, "Limits"). An RSA-4096 private JWK is about 3.2 KB. */
 export const MAX_KEY_BYTES = 16 * 1024;
 /**
  * Longest kid: the name rule's bound (names.ts). The validator checks only type and length; the
@@ -25,7 +25,7 @@ export type StringMember = Exclude<Member, "x5c" | "kty">;
 const COMMON_MEMBERS = ["kty", "kid", "alg", "use"] as const satisfies readonly Member[];
 export const RSA_PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi"] as const satisfies readonly Member[];
 
-/** Members allowed per kty (R2.1). `x5c` is never allowed on oct keys (R2.6). */
+/** Members allowed per kty (RFC 7518 §6). `x5c` is never allowed on oct keys: a certificate holds a public key. */
 const MEMBERS_OF: Record<KeyType, ReadonlySet<Member>> = {
   RSA: new Set([...COMMON_MEMBERS, "x5c", "n", "e", ...RSA_PRIVATE_MEMBERS]),
   EC: new Set([...COMMON_MEMBERS, "x5c", "crv", "x", "y", "d"]),

@@ -1,4 +1,7 @@
-/** oct keys (R2.6): long enough for their algorithm (HMAC), or exactly the length it takes (AES). */
+/**
+ * oct keys: long enough for their algorithm (HMAC), or exactly the length it takes (AES)
+ * (docs/validation-rules.md, "oct"; RFC 7518 §3.2).
+ */
 import { decodeBase64url } from "../base64url.js";
 import { InvalidKeyError } from "../errors.js";
 import type { Jwk } from "../jwk.js";

@@ -1,4 +1,7 @@
-/** OKP keys (R2.5): Ed25519 only, a public key in the prime-order subgroup, and a `d` that derives it. */
+/**
+ * OKP keys: Ed25519 only, a public key in the prime-order subgroup, and a `d` that derives it
+ * (docs/validation-rules.md, "OKP"; RFC 8037 §2; RFC 8032 §5.1.3).
+ */
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { decodeBase64url } from "../base64url.js";
 import { ed25519PublicKeyRefusal } from "../curve25519.js";
@@ -7,7 +10,7 @@ import type { Jwk } from "../jwk.js";
 import { quote } from "../text.js";
 import { required } from "./members.js";
 
-/** OKP curves RFC 8037 defines but jwk-gateway does not serve (R2.5 makes them optional). */
+/** OKP curves RFC 8037 defines but jwk-gateway does not serve (yet): refused as unsupported. */
 const UNSUPPORTED_OKP_CURVES = ["Ed448", "X25519", "X448"];
 const ED25519_BYTES = 32;
 /** PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410 §7) up to the 32-byte private key. */

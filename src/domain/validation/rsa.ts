@@ -1,6 +1,7 @@
 /**
- * RSA keys (R2.3): modulus size and exponent bounds, moduli anyone can factor, and for a private key
- * the arithmetic that ties every private member to `n` and `e`.
+ * RSA keys (docs/validation-rules.md, "RSA"; RFC 8017 §3): modulus size and exponent bounds, moduli
+ * anyone can factor, and for a private key the arithmetic that ties every private member to `n` and
+ * `e`.
  */
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "../base64url.js";
 import { InvalidKeyError } from "../errors.js";
@@ -77,7 +78,7 @@ function checkRsaExponent(e: bigint): void {
 }
 
 /**
- * The checks of go-jose's rsa.PrivateKey.Validate() (R2.3), which neither Node nor jose make:
+ * The checks of go-jose's rsa.PrivateKey.Validate() (RFC 8017 §3.2), which neither Node nor jose make:
  * jose signs with the CRT members, so a foreign `d` would be stored and never noticed.
  */
 function checkRsaPrivateKey(key: Jwk, n: bigint, e: bigint): void {

@@ -1,10 +1,13 @@
-/** Certificates (R2.10): `x5c` must certify the key itself, and `x5t` / `x5t#S256` must be its thumbprints. */
+/**
+ * Certificates: `x5c` must certify the key itself, and `x5t` / `x5t#S256` must be its thumbprints
+ * (docs/validation-rules.md, "Certificates: x5c, x5t, x5t#S256"; RFC 7517 §4.7–§4.9).
+ */
 import { createHash, X509Certificate, type JsonWebKey } from "node:crypto";
 import { InvalidKeyError } from "../errors.js";
 import type { Jwk, JwkInput } from "../jwk.js";
 import type { StringMember } from "./members.js";
 
-/** Most certificates in an x5c chain (R2.10). */
+/** Most certificates in an x5c chain. */
 export const MAX_X5C_CERTIFICATES = 10;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
