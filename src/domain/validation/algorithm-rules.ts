@@ -90,8 +90,7 @@ export function checkUse(key: Jwk, rule: AlgorithmRule | undefined): void {
   if (use === undefined) return;
   if (use !== "sig" && use !== "enc") throw new InvalidKeyError("BAD_USE", 'Member "use" must be "sig" or "enc"');
   if (rule !== undefined && rule.use !== use) {
-    const what = rule.use === "sig" ? "a signature" : "an encryption or key-management";
-    throw new InvalidKeyError("USE_ALG_MISMATCH", `alg ${quote(key.alg ?? "")} is ${what} algorithm, so "use" must be "${rule.use}"`);
+    throw new InvalidKeyError("USE_ALG_MISMATCH", `alg ${quote(key.alg ?? "")} is ${kindOf(rule)} algorithm, so "use" must be "${rule.use}"`);
   }
 }
 
@@ -119,7 +118,11 @@ export function checkKeyOps(keyOps: unknown, key: Jwk, rule: AlgorithmRule | und
     throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `With "use" "${key.use}", "key_ops" may hold only ${KEY_OPS_OF[key.use as KeyUse].join(", ")}`);
   }
   if (rule !== undefined && rule.use !== opsUse) {
-    const what = rule.use === "sig" ? "a signature" : "an encryption or key-management";
-    throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `alg ${quote(key.alg ?? "")} is ${what} algorithm, so "key_ops" may hold only ${KEY_OPS_OF[rule.use].join(", ")}`);
+    throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `alg ${quote(key.alg ?? "")} is ${kindOf(rule)} algorithm, so "key_ops" may hold only ${KEY_OPS_OF[rule.use].join(", ")}`);
   }
+}
+
+/** What an algorithm is for, as a message says it: "a signature" or "an encryption or key-management". */
+function kindOf(rule: AlgorithmRule): string {
+  return rule.use === "sig" ? "a signature" : "an encryption or key-management";
 }
