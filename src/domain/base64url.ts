@@ -3,8 +3,8 @@
  *
  * Node's own decoder is lenient: `Buffer.from(s, "base64url")` accepts `=` padding, the `+/`
  * alphabet, whitespace, trailing junk and non-canonical trailing bits, and decodes them all to the
- * same bytes (security.md §2.2). Stored keys must read back exactly as written, so a member is only
- * accepted when it is the one canonical encoding of its bytes (security.md R2.2).
+ * same bytes. Stored keys must read back exactly as written, so a member is only accepted when it
+ * is the one canonical encoding of its bytes (docs/validation-rules.md, "Canonical base64url").
  *
  * Messages name the member, never its value: the value may be secret key material.
  */

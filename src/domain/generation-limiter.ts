@@ -19,10 +19,9 @@
  */
 import { KeyGenerationBusyError } from "./errors.js";
 
-/** The algorithms whose generation is limited: RSA (RS* and PS*). */
-export function isRsaAlgorithm(alg: string): boolean {
-  return /^(RS|PS)(256|384|512)$/.test(alg);
-}
+// The algorithms whose generation is limited: RSA (RS* and PS*). The predicate lives with the other
+// algorithm predicates; re-exported here for the callers that still import it from this module.
+export { isRsaAlgorithm } from "./algorithms.js";
 
 export interface GenerationLimits {
   /** Generations running at once, ≥ 1. */

@@ -1,6 +1,6 @@
 /**
- * What a GraphQL caller sees of an error. Domain errors keep their code (CONTRACT.md's
- * `extensions.code`) and message; request errors found by Apollo/graphql-js before any resolver ran
+ * What a GraphQL caller sees of an error. Domain errors keep their code (`extensions.code`, the table
+ * of README, "Errors") and message; request errors found by Apollo/graphql-js before any resolver ran
  * keep theirs; anything else is masked as INTERNAL_SERVER_ERROR and logged here, never returned.
  */
 import { Kind, parse, type ASTNode, type GraphQLFormattedError, type ValueNode } from "graphql";
@@ -53,8 +53,8 @@ const INVALID_VARIABLE_REASON =
 /**
  * graphql-js prints the whole rejected variable value into the message ("Variable "$input" got
  * invalid value { kty: "EC", d: "…" }; Field "oth" is not defined…"), so a key sent with an
- * unknown or mistyped member would come back with its private members (NL-3). Keep the variable,
- * the path and the reason; drop the value.
+ * unknown or mistyped member would come back with its private members (test/api/no-leak.test.ts
+ * sends such keys). Keep the variable, the path and the reason; drop the value.
  */
 export function withoutVariableValue(message: string): string {
   const variable = INVALID_VARIABLE.exec(message);

@@ -1,5 +1,5 @@
 /**
- * GraphQL object types: JSON Web Keys as CONTRACT.md names them. The private members carry
+ * GraphQL object types: JSON Web Keys as schema.graphql names them (README, "GraphQL API"). The private members carry
  * `@Authorized(keys:read-private)`: checked per field, wherever and however a key is selected.
  */
 import { Authorized, Field, ObjectType } from "type-graphql";

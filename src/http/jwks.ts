@@ -1,9 +1,10 @@
 /**
- * The public JSON Web Key Set at `GET /.well-known/jwks.json` (hydra-jwk-semantics.md §8 and §13
- * item 16): the public halves of the asymmetric keys of the broadcast sets, in configured order,
- * each set once, each set's keys newest first. Symmetric (`oct`) keys are skipped, private keys are
- * published as their public half under the same kid, and the projection is `toPublicJwk`'s
- * allowlist (security.md R2.12, through `toPublicJwks`), so no private member can reach this document.
+ * The public JSON Web Key Set at `GET /.well-known/jwks.json` (README, "Operations"; a JWK Set,
+ * RFC 7517 §5, at Hydra's well-known path): the public halves of the asymmetric keys of the broadcast
+ * sets, in configured order, each set once, each set's keys newest first. Symmetric (`oct`) keys are
+ * skipped, private keys are published as their public half under the same kid, and the projection is
+ * `toPublicJwk`'s allowlist (through `toPublicJwks`), so no private member can reach this document
+ * (test/http/jwks.test.ts checks every answer for private members and values).
  *
  * The body is computed once and answered from memory; the composition root calls `invalidate(set)`
  * from the service's `onKeySetChanged`, so a write through this process shows on the next request.

@@ -6,8 +6,8 @@
  * transport, the seed's operation ids (GraphQL root fields of the schema, REST routes' operationId),
  * the error codes of domain/errors.ts (plus GraphQL's request-error codes) and the generatable
  * algorithms, and the configured broadcast sets (JWKS_BROADCAST_SETS). Nothing a caller types (a set
- * name, a kid, a message) ever becomes a label, so the
- * series stay bounded and no key material can reach them (security.md NL-3).
+ * name, a kid, a message) ever becomes a label, so the series stay bounded and no key material can
+ * reach them (test/http/metrics.test.ts, "holds no key material").
  */
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";

@@ -72,7 +72,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     formatError: createFormatError(app.log),
-    // Every security flag explicit, whatever NODE_ENV says (security.md R4.1; README, "GraphQL hardening").
+    // Every security flag explicit, whatever NODE_ENV says (README, "GraphQL hardening").
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM (drain, close the feed, the pool and the database, exit 0); Apollo's

@@ -47,7 +47,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
   // Bodies are JSON and nothing else (Fastify would also take text/plain, a type browsers send
   // cross-site without a CORS preflight). Hydra's SDKs send `Content-Type: application/json` on
   // DELETE with no body, which Fastify's parser refuses: here an empty body is no body. A member
-  // name repeated within one object (R2.1, RFC 7517 §4) and nesting past MAX_JSON_DEPTH are refused;
+  // name repeated within one object (RFC 7517 §4) and nesting past MAX_JSON_DEPTH are refused;
   // values are never quoted.
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeAllContentTypeParsers();
@@ -55,7 +55,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
     if (body === "") return done(null, undefined);
     parseJson(request, body as string, (error, value) => {
       if (error) return done(new MalformedBodyError(describeJsonError(error)), undefined);
-      // JSON.parse keeps the last of two equal member names; refuse them instead (R2.1). And refuse
+      // JSON.parse keeps the last of two equal member names; refuse them instead. And refuse
       // deep nesting before the schema validator or the service recurses into it (rest/json.ts).
       const problem = jsonTextProblem(body as string);
       if (problem !== undefined) return done(new MalformedBodyError(describeJsonTextProblem(problem)), undefined);

@@ -3,9 +3,10 @@
  * shape that Hydra's SDKs parse), derived from the domain's error catalogue: the HTTP status comes
  * from `httpStatusOf(code)`, so REST and GraphQL can never disagree about what an error is.
  *
- * The strings follow hydra-jwk-semantics.md §13 item 14: a missing set or key, an unsupported
- * algorithm and a conflict answer with Hydra's exact bodies; other refusals keep Hydra's `error`
- * string for their status and carry the domain's message, which never holds key material.
+ * The strings follow Hydra's (README, "REST API (Hydra-compatible)"; test/rest/routes.test.ts): a
+ * missing set or key, an unsupported algorithm and a conflict answer with Hydra's exact bodies; other
+ * refusals keep Hydra's `error` string for their status and carry the domain's message, which never
+ * holds key material.
  */
 import { httpStatusOf, JwkGatewayError, type ErrorCode } from "../domain/errors.js";
 

@@ -2,9 +2,9 @@
  * Rules on the text of a JSON request body that JSON.parse does not enforce, checked on every body
  * (REST and /graphql alike) before anything reads the parsed value:
  *
- * - Duplicate member names (security.md R2.1, RFC 7517 §4: "member names within a JWK MUST be
- *   unique"). JSON.parse keeps the last of two equal names, so `{"kty":"EC","kty":"oct"}` would be
- *   read as an oct key while another parser reads an EC key.
+ * - Duplicate member names (RFC 7517 §4: "member names within a JWK MUST be unique"). JSON.parse
+ *   keeps the last of two equal names, so `{"kty":"EC","kty":"oct"}` would be read as an oct key
+ *   while another parser reads an EC key.
  * - Nesting deeper than MAX_JSON_DEPTH. JSON.parse itself copes with any depth, but much of what
  *   runs afterwards recurses (JSON.stringify, schema validation, GraphQL's coercion of variables),
  *   and a 10 KB body of 5,000 nested arrays overflows the stack of those.
@@ -16,6 +16,7 @@
  */
 
 import { MAX_JSON_DEPTH } from "../domain/json-depth.js";
+import { quote } from "../domain/text.js";
 
 export { MAX_JSON_DEPTH };
 
@@ -62,11 +63,6 @@ export function findDuplicateMember(text: string): string | undefined {
 /** What is wrong with the body, for a message: names the rule and a member name, never a value. */
 export function describeJsonTextProblem(problem: JsonTextProblem): string {
   return problem.kind === "duplicate"
-    ? `duplicate member ${quoteName(problem.name)}`
+    ? `duplicate member ${quote(problem.name)}`
     : `the body nests objects and arrays more than ${problem.maxDepth} levels deep`;
-}
-
-/** A member name for a message: names are not key material, but they are the caller's, so cut short. */
-function quoteName(name: string): string {
-  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
 }

@@ -9,6 +9,7 @@
  */
 import { GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
 import { JWK_MEMBERS } from "../domain/jwk.js";
+import { MAX_NAME_LENGTH } from "../domain/names.js";
 
 /** Shared schemas, added once per REST context and referenced as `{ $ref: "<id>#" }`. */
 export const JSON_WEB_KEY = "JsonWebKey";
@@ -83,8 +84,9 @@ export const SHARED_SCHEMAS = [
   },
 ] as const;
 
-const setParam = { type: "string", description: "The set (1 to 255 characters)" };
-const kidParam = { type: "string", description: "The key id (1 to 255 characters)" };
+// The whole name rule is checked by the service (domain/names.ts); the description states its length.
+const setParam = { type: "string", description: `The set (1 to ${MAX_NAME_LENGTH} characters)` };
+const kidParam = { type: "string", description: `The key id (1 to ${MAX_NAME_LENGTH} characters)` };
 const SET_PARAMS = { type: "object", required: ["set"], properties: { set: setParam } };
 const KEY_PARAMS = { type: "object", required: ["set", "kid"], properties: { set: setParam, kid: kidParam } };
 

@@ -1,7 +1,7 @@
 /**
- * NL-3 over logs and error bodies (security.md A1.9, A2.16; issue acceptance: "at debug log level,
- * no private member appears in logs or error responses; the test captures output and searches for
- * the known secrets").
+ * No private member in logs or error bodies (README, "Private members"): at debug log level, no
+ * private member appears in logs or error responses; the test captures output and searches for the
+ * known secrets.
  *
  * The real gateway runs at LOG_LEVEL=debug with a pino destination that keeps every line in memory.
  * Every operation goes through both transports, with the error paths (conflict, invalid keys with
@@ -228,7 +228,7 @@ function findLeaks(haystack: string): string[] {
   return leaks;
 }
 
-describe.each(await providers())("NL-3 on %s: no private member in debug logs or error bodies", (provider) => {
+describe.each(await providers())("on %s: no private member in debug logs or error bodies", (provider) => {
   let database: FreshDatabase;
   let gateway: RunningGateway;
 

@@ -1,8 +1,9 @@
 /**
- * CONTRACT.md's behaviour table and error codes, one test per rule, run through both transports
- * (GraphQL and REST) on every store: the same calls must give the same outcome and the same class
- * of error everywhere. What only one transport has (GraphQL's delete booleans and error extensions,
- * REST's status codes, headers and envelope strings) is tested in test/api and test/rest.
+ * The behaviour table and error codes of README ("GraphQL API", "Errors"), one test per rule, run
+ * through both transports (GraphQL and REST) on every store: the same calls must give the same
+ * outcome and the same class of error everywhere. What only one transport has (GraphQL's delete
+ * booleans and error extensions, REST's status codes, headers and envelope strings) is tested in
+ * test/api and test/rest.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATABLE_ALGORITHMS } from "../../src/domain/algorithms.js";

@@ -1,6 +1,6 @@
 /**
  * Keys for the behaviour suites: valid caller-supplied keys, and keys the domain validator must
- * refuse, named after the rule they break (CONTRACT.md, "Key material validation").
+ * refuse, named after the rule they break (docs/validation-rules.md).
  */
 import { generateKeyPairSync } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";

@@ -4,9 +4,9 @@
  * would call it) and REST (Hydra's routes, with plain fetch).
  *
  * Outcomes are normalised: `{ ok: value }` with sets as `{ keys }` and keys without absent members,
- * or `{ error, message }` where `error` is CONTRACT.md's code (GraphQL's `extensions.code`, or the
- * REST status mapped back through CONTRACT.md's table) and `message` is the GraphQL message or the
- * REST `error_description`.
+ * or `{ error, message }` where `error` is the error code of README, "Errors" (GraphQL's
+ * `extensions.code`, or the REST status mapped back through that table) and `message` is the GraphQL
+ * message or the REST `error_description`.
  */
 import {
   CreateJsonWebKeySetDocument,
@@ -50,7 +50,7 @@ export interface Transport {
   deleteJsonWebKeySet(set: string): Promise<Outcome<null>>;
 }
 
-/** CONTRACT.md's error table, read backwards: REST status → code. */
+/** The error table of README, "Errors", read backwards: REST status → code. */
 const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: "BAD_USER_INPUT",
   401: "UNAUTHENTICATED",

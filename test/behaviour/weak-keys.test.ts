@@ -1,9 +1,10 @@
 /**
- * Issue 10's weak keys (items 2–4) through both transports, on every store: each family is refused
- * with BAD_USER_INPUT and a message naming its rule (GraphQL also gives `extensions.reason`),
- * whether it comes alone (GraphQL updateJsonWebKey, REST PUT /keys/{set}/{kid}) or inside a set
- * (GraphQL updateJsonWebKeySet, REST PUT /keys/{set}); nothing is stored, the server keeps
- * answering, and neither the answers nor the debug log hold any of the key's material.
+ * Weak keys (README, "Key validation"; docs/validation-rules.md, "RSA" and "OKP") through both
+ * transports, on every store: each family is refused with BAD_USER_INPUT and a message naming its
+ * rule (GraphQL also gives `extensions.reason`), whether it comes alone (GraphQL updateJsonWebKey,
+ * REST PUT /keys/{set}/{kid}) or inside a set (GraphQL updateJsonWebKeySet, REST PUT /keys/{set});
+ * nothing is stored, the server keeps answering, and neither the answers nor the debug log hold any
+ * of the key's material.
  * test/domain/weak-keys.test.ts has the whole corpus, rule by rule.
  */
 import { Writable } from "node:stream";

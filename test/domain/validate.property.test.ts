@@ -1,5 +1,5 @@
 /**
- * Property tests of the import validator (security.md A2.17): start from real, valid JWKs of every
+ * Property tests of the import validator (docs/validation-rules.md): start from real, valid JWKs of every
  * kty and mutate them (drop, copy or retype a member, flip a byte, pad or truncate, change
  * crv/alg/use/kty, graft members of another kty, add `oth` or unknown members). Every outcome is
  * either (a) a JwkGatewayError BAD_USER_INPUT with a reason and a message free of the key's private
@@ -24,7 +24,7 @@ type Input = Record<string, unknown>;
 const PRIVATE = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
 const BINARY = ["n", "e", "d", "p", "q", "dp", "dq", "qi", "x", "y", "k"] as const;
 const ALL_MEMBERS = ["kty", "kid", "alg", "use", "crv", "x5c", ...BINARY] as const;
-/** Independent copy of R2.1's table: the members an accepted key of each kty may hold. */
+/** Independent copy of the members table (RFC 7518 §6): the members an accepted key of each kty may hold. */
 const ALLOWED: Record<string, readonly string[]> = {
   RSA: ["kty", "kid", "alg", "use", "n", "e", "d", "p", "q", "dp", "dq", "qi"],
   EC: ["kty", "kid", "alg", "use", "crv", "x", "y", "d"],

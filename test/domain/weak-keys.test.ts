@@ -1,5 +1,5 @@
 /**
- * The weak-key corpus (issue 10, items 2–4): keys that parse, and that Node and jose load, but are
+ * The weak-key corpus (README, "Key validation"): keys that parse, and that Node and jose load, but are
  * not real keys. Each is refused by validateJwk with BAD_USER_INPUT, a reason naming the rule and a
  * message without key material; real keys of the same kinds are still accepted.
  */

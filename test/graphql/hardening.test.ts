@@ -1,5 +1,5 @@
 /**
- * GraphQL hardening (security.md R4.1-R4.6, A4.1-A4.7; README, "GraphQL hardening"), through the real server:
+ * GraphQL hardening (README, "GraphQL hardening"), through the real server:
  * every over-limit or forbidden request is refused before any resolver, service method or SQL
  * statement runs, counted by spies on the resolver classes, on the app's service and on
  * better-sqlite3 itself; introspection, the explorer and field suggestions follow the environment;

@@ -1,5 +1,5 @@
 /**
- * Two gateways on one database (issue #5, acceptance 2): after a write acknowledged by one, the
+ * Two gateways on one database (README, "Caches and the change feed"): after a write acknowledged by one, the
  * other never serves the set as it was before, although both answer reads from their in-memory
  * key-set caches. On Postgres the second gateway hears of writes through LISTEN/NOTIFY; on SQLite
  * through data_version. Each gateway is a separate app with its own connections, as two processes

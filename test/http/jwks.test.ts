@@ -1,7 +1,7 @@
 /**
- * The public JSON Web Key Set (hydra-jwk-semantics.md §8, §13 item 16; security.md A2.16, R2.12):
- * GET /.well-known/jwks.json and GraphQL's discoverJsonWebKeys / JsonWebKeySet.publicKeys, on every
- * store. Every public response is checked twice for private material (NL-3): a JSON walk for private
+ * The public JSON Web Key Set (README, "Operations"; RFC 7517 §5): GET /.well-known/jwks.json and
+ * GraphQL's discoverJsonWebKeys / JsonWebKeySet.publicKeys, on every store. Every public response is
+ * checked twice for private material (README, "Private members"): a JSON walk for private
  * member names, and a substring search for every private value this test created or imported.
  */
 import { exportJWK, generateKeyPair } from "jose";
@@ -50,7 +50,7 @@ class Secrets {
     }
   }
 
-  /** The public-response rules of A2.16, for a raw body. */
+  /** The rules of a public response (no private member, value or oct key), for a raw body. */
   expectNoneIn(raw: string, where: string): void {
     const json: unknown = JSON.parse(raw);
     const names = [...memberNames(json)].filter((name) => FORBIDDEN_MEMBERS.has(name));
@@ -161,7 +161,7 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
       }
     });
 
-    it("never contains a private member, a private value or an oct key (A2.16: JSON walk and value search)", async () => {
+    it("never contains a private member, a private value or an oct key (JSON walk and value search)", async () => {
       expect(secrets.values.size).toBeGreaterThan(40);
       const { raw } = await fetchJwks();
       secrets.expectNoneIn(raw, "/.well-known/jwks.json");

@@ -147,7 +147,7 @@ describe("GET /metrics", () => {
     expect(valueOf(samples, "jwkgw_key_generations_total", { alg: "none" })).toBe(0);
   });
 
-  it("holds no key material (NL-3)", async () => {
+  it("holds no key material", async () => {
     const { text, samples } = await scrape();
     expect(secrets.length).toBeGreaterThanOrEqual(4);
     expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);

@@ -1,8 +1,8 @@
-/** The duplicate-member scanner of REST bodies (security.md R2.1, A2.14). */
+/** The duplicate-member scanner of REST bodies (RFC 7517 §4; README, "Limits"). */
 import { describe, expect, it } from "vitest";
 import { findDuplicateMember, jsonTextProblem, MAX_JSON_DEPTH } from "../../src/rest/json.js";
 
-describe("findDuplicateMember (R2.1)", () => {
+describe("findDuplicateMember", () => {
   it.each([
     ['{"kty":"EC","kty":"oct"}', "kty"],
     ['{"keys":[{"kid":"a","kty":"EC","kid":"b"}]}', "kid"],

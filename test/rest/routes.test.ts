@@ -1,6 +1,6 @@
 /**
  * What only the REST transport has, over real HTTP on every store: Hydra's status codes, headers,
- * envelopes and error strings (hydra-jwk-semantics.md §2.3, §13), the `/admin` aliases, and the
+ * envelopes and error strings (README, "REST API (Hydra-compatible)"), the `/admin` aliases, and the
  * refusal of bodies that are not JSON or not the JSON a route expects, before the service runs.
  * The behaviour of the operations themselves is in test/behaviour, shared with GraphQL.
  */
@@ -183,7 +183,7 @@ describe.each(await providers())("REST routes on %s", (provider) => {
       expect(await stored(set)).toBe(404);
     });
 
-    it('R2.1: a body with a duplicate member name (duplicate kty) is 400 "duplicate member", quoting no value, and nothing is stored', async () => {
+    it('a body with a duplicate member name (duplicate kty) is 400 "duplicate member", quoting no value, and nothing is stored', async () => {
       const set = newSet();
       const key = await es256("k");
       const json = JSON.stringify(key);

@@ -1,0 +1,56 @@
+/**
+ * OKP keys: Ed25519 only, a public key in the prime-order subgroup, and a `d` that derives it
+ * (docs/validation-rules.md, "OKP"; RFC 8037 §2; RFC 8032 §5.1.3).
+ */
+import { createPrivateKey, createPublicKey } from "node:crypto";
+import { decodeBase64url } from "../base64url.js";
+import { ed25519PublicKeyRefusal } from "../curve25519.js";
+import { InvalidKeyError } from "../errors.js";
+import type { Jwk } from "../jwk.js";
+import { quote } from "../text.js";
+import { required } from "./members.js";
+
+/** OKP curves RFC 8037 defines but jwk-gateway does not serve (yet): refused as unsupported. */
+const UNSUPPORTED_OKP_CURVES = ["Ed448", "X25519", "X448"];
+const ED25519_BYTES = 32;
+/** PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410 §7) up to the 32-byte private key. */
+const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+export function checkOkp(key: Jwk): void {
+  const crv = required(key, "crv");
+  if (crv !== "Ed25519") {
+    const known = UNSUPPORTED_OKP_CURVES.includes(crv) ? `Curve ${crv} is not supported` : `${quote(crv)} is not an OKP curve`;
+    throw new InvalidKeyError("UNSUPPORTED_CURVE", `${known}; OKP keys must use Ed25519`);
+  }
+  const x = decodeBase64url("x", required(key, "x"));
+  if (x.length !== ED25519_BYTES) {
+    throw new InvalidKeyError("OKP_POINT_INVALID", `"x" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`);
+  }
+  checkEd25519Point(x);
+  if (key.d !== undefined) checkEd25519PrivateKey(decodeBase64url("d", key.d), x);
+}
+
+/**
+ * Node and jose load any 32 bytes as an Ed25519 public key. Under a small-order point (the
+ * identity, for one) a signature with R = that point and S = 0 verifies for every message, so
+ * such a key would let anyone forge tokens; curve25519.ts decodes the point strictly and checks
+ * its order. X25519 keys, once accepted, get the same treatment (x25519PublicKeyRefusal there).
+ */
+function checkEd25519Point(x: Buffer): void {
+  const refusal = ed25519PublicKeyRefusal(x);
+  if (refusal === undefined) return;
+  const reason = refusal.reason === "small-order" ? "OKP_SMALL_ORDER" : "OKP_POINT_INVALID";
+  throw new InvalidKeyError(reason, `The Ed25519 public key "x" ${refusal.phrase}`);
+}
+
+/** Node silently re-derives `x` from `d`, so derive it ourselves and compare. */
+function checkEd25519PrivateKey(d: Buffer, x: Buffer): void {
+  if (d.length !== ED25519_BYTES) {
+    throw new InvalidKeyError("OKP_D_MISMATCH", `"d" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`);
+  }
+  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, d]), format: "der", type: "pkcs8" });
+  const derived = createPublicKey(privateKey).export({ format: "jwk" }).x;
+  if (derived !== x.toString("base64url")) {
+    throw new InvalidKeyError("OKP_D_MISMATCH", 'The Ed25519 private key "d" does not belong to the public key "x"');
+  }
+}
