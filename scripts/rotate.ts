@@ -7,7 +7,7 @@
  *
  * Reads DATABASE_URL and SECRETS_SYSTEM like the gateway. The work is src/persistence/rotate-command.ts.
  */
-import { runRotate } from "../src/persistence/rotate-command.js";
+import { runRotate } from "../src/cli/rotate.js";
 
 runRotate(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
   (code) => process.exit(code),

@@ -2,9 +2,9 @@
  * Configuration, read from the environment in one place. `loadConfig` validates every variable
  * and returns a frozen object, or throws a ConfigError naming the variable at fault.
  */
-import { DEFAULT_KEY_CACHE_MAX_KEYS } from "./persistence/cached-repository.js";
-import { MIN_SECRET_LENGTH } from "./persistence/keyring.js";
-import { DEFAULT_DATABASE_TIMEOUT_MS, MAX_DATABASE_TIMEOUT_MS, MIN_DATABASE_TIMEOUT_MS } from "./persistence/database.js";
+import { DEFAULT_KEY_CACHE_MAX_KEYS } from "./persistence/cache/cached-repository.js";
+import { MIN_SECRET_LENGTH } from "./persistence/sealing/keyring.js";
+import { DEFAULT_DATABASE_TIMEOUT_MS, MAX_DATABASE_TIMEOUT_MS, MIN_DATABASE_TIMEOUT_MS } from "./persistence/db/database.js";
 import { availableParallelism } from "node:os";
 import { isRsaAlgorithm } from "./domain/generation-limiter.js";
 import { nameProblem } from "./domain/names.js";

@@ -7,20 +7,20 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { GraphQLSchema } from "graphql";
-import { httpStatusOf } from "../domain/errors.js";
-import { MAX_NAME_LENGTH, type JsonWebKeyService, type KeySetLoader } from "../domain/service.js";
-import type { GraphQLContext } from "../graphql/auth.js";
-import { createFormatError } from "../graphql/errors.js";
-import { documentLimits } from "../graphql/hardening.js";
-import { metricsPlugin } from "../graphql/metrics-plugin.js";
-import { restApi } from "../rest/api.js";
-import { authenticateRequest, type Authenticate } from "./auth.js";
-import { registerCors } from "./cors.js";
-import { registerExplorer } from "./explorer.js";
-import { registerJsonBodyParser } from "./json-body.js";
-import { registerSchemaRoute } from "./schema-route.js";
-import { registerJwksRoute, type PublicJwks } from "./jwks.js";
-import { registerMetrics, type GatewayMetrics } from "./metrics.js";
+import { httpStatusOf } from "./errors.js";
+import { MAX_NAME_LENGTH, type JsonWebKeyService, type KeySetLoader } from "./domain/service.js";
+import type { GraphQLContext } from "./graphql/auth.js";
+import { createFormatError } from "./graphql/errors.js";
+import { documentLimits } from "./graphql/hardening.js";
+import { metricsPlugin } from "./graphql/metrics-plugin.js";
+import { restApi } from "./rest/api.js";
+import { authenticateRequest, type Authenticate } from "./http/auth.js";
+import { registerCors } from "./http/cors.js";
+import { registerExplorer } from "./http/explorer.js";
+import { registerJsonBodyParser } from "./http/json-body.js";
+import { registerSchemaRoute } from "./http/schema-route.js";
+import { registerJwksRoute, type PublicJwks } from "./http/jwks.js";
+import { registerMetrics, type GatewayMetrics } from "./http/metrics.js";
 
 /** Largest request body accepted, checked from Content-Length and while reading, before any parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;

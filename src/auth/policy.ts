@@ -8,7 +8,7 @@
  * (a query that selects only public members needs only `keys:read`) and per response in REST (a
  * caller without it gets the public projection).
  */
-import { ForbiddenError, UnauthenticatedError } from "../domain/errors.js";
+import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import type { Principal } from "./caller.js";
 import { PRIVATE_MEMBERS_SCOPE, type Scope } from "./scopes.js";
 

@@ -17,7 +17,7 @@
  * database). In production, where tsx is not installed, the compiled app applies migrations itself
  * with MIGRATE_ON_START=true.
  */
-import { describeMigrationError, migrate, providerOf, type MigrateCommand } from "../src/persistence/migrate.js";
+import { describeMigrationError, migrate, providerOf, type MigrateCommand } from "../persistence/db/migrate.js";
 
 const DEFAULT_URL = "file:./data/jwk-gateway.db";
 const USAGE = "usage: tsx scripts/migrate.ts deploy | create <name> | status";

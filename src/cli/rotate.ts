@@ -12,12 +12,12 @@
  * gateway serves and to run again after a crash (rewrap.ts).
  */
 import { ConfigError, loadConfig } from "../config.js";
-import { JWK_JSON_V1 } from "./codec.js";
-import { openDatabase, type Database } from "./database.js";
-import { checkKeyring, kekUsage, loadKeyring } from "./key-store.js";
-import { KeyringError, type Keyring } from "./keyring.js";
-import { compactAfterRewrap, DEFAULT_REWRAP_BATCH, rewrap } from "./rewrap.js";
-import { KeySealer } from "./seal.js";
+import { JWK_JSON_V1 } from "../persistence/sealing/codec.js";
+import { openDatabase, type Database } from "../persistence/db/database.js";
+import { checkKeyring, kekUsage, loadKeyring } from "../persistence/sealing/key-store.js";
+import { KeyringError, type Keyring } from "../persistence/sealing/keyring.js";
+import { compactAfterRewrap, DEFAULT_REWRAP_BATCH, rewrap } from "../persistence/sealing/rewrap.js";
+import { KeySealer } from "../persistence/sealing/seal.js";
 
 export interface RotateIo {
   out(line: string): void;

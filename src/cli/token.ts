@@ -17,10 +17,10 @@ import { fileURLToPath } from "node:url";
 import { parseScopeList, SCOPES, type Scope } from "../auth/scopes.js";
 import { issueToken, parseDuration, tokenStatus, type StoredToken } from "../auth/tokens.js";
 import { ConfigError, loadConfig } from "../config.js";
-import { ConflictError } from "../domain/errors.js";
-import { openDatabase, type Database } from "./database.js";
-import { migrate, providerOf } from "./migrate.js";
-import { PrismaTokenStore } from "./prisma-token-store.js";
+import { ConflictError } from "../errors.js";
+import { openDatabase, type Database } from "../persistence/db/database.js";
+import { migrate, providerOf } from "../persistence/db/migrate.js";
+import { PrismaTokenStore } from "../persistence/tokens/token-store.js";
 
 export interface TokenIo {
   out(line: string): void;

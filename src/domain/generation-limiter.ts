@@ -17,7 +17,7 @@
  *
  * Pure domain code: no I/O, no timers.
  */
-import { KeyGenerationBusyError } from "./errors.js";
+import { KeyGenerationBusyError } from "../errors.js";
 
 /** The algorithms whose generation is limited: RSA (RS* and PS*). */
 export function isRsaAlgorithm(alg: string): boolean {

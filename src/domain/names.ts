@@ -11,7 +11,7 @@
  * - control characters, C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F): Postgres text
  *   cannot hold NUL, and none of them belongs in a name that logs and audit records show.
  */
-import { BadInputError } from "./errors.js";
+import { BadInputError } from "../errors.js";
 
 /** Longest `set` or `kid` accepted, in UTF-16 code units (Hydra's columns are varchar(255)). */
 export const MAX_NAME_LENGTH = 255;

@@ -17,7 +17,7 @@ import { authorize, canReadPrivateMembers, OPERATION_SCOPES, type Operation } fr
 import type { Scope } from "../auth/scopes.js";
 import { DEFAULT_KEY_USE } from "./algorithms.js";
 import { AUDIT_OK, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditEvent, type AuditLog } from "./audit.js";
-import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
+import { BadInputError, JwkGatewayError, NotFoundError } from "../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import { isRsaAlgorithm, type GenerationLimiter } from "./generation-limiter.js";
 import { withoutPrivateMembers, type Jwk, type JwkInput, type JwkSet } from "./jwk.js";

@@ -21,7 +21,7 @@
 import { createECDH, createHash, createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey } from "node:crypto";
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "./base64url.js";
 import { ed25519PublicKeyRefusal } from "./curve25519.js";
-import { BadInputError, ConflictError, InvalidKeyError } from "./errors.js";
+import { BadInputError, ConflictError, InvalidKeyError } from "../errors.js";
 import { jsonShapeProblem, MAX_JSON_DEPTH } from "./json-depth.js";
 import { JWK_MEMBERS, normalizeJwk, type Jwk, type JwkInput, type KeyType } from "./jwk.js";
 import { hasRocaFingerprint, isProbablePrime, isProbablePrimeModulus, smallFactorOf, TRIAL_DIVISION_BOUND } from "./rsa-checks.js";

@@ -10,7 +10,7 @@
  * value, and say nothing of V8's own parse messages, which quote the body.
  */
 import type { FastifyInstance } from "fastify";
-import { describeJsonTextProblem, jsonTextProblem } from "../rest/json.js";
+import { describeJsonTextProblem, jsonTextProblem } from "./json-text.js";
 
 /** A request body refused before any handler runs; answered 400 by the server's error handler. */
 export class JsonBodyError extends Error {

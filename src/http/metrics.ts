@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { ERROR_CODES } from "../domain/errors.js";
+import { ERROR_CODES } from "../errors.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {

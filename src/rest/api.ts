@@ -18,10 +18,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { isOperation, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
 import type { JsonWebKeyService } from "../domain/service.js";
 import { authenticateRequest, type Authenticate } from "../http/auth.js";
-import { ForbiddenError, KeyGenerationBusyError } from "../domain/errors.js";
+import { ForbiddenError, KeyGenerationBusyError } from "../errors.js";
 import { describeError } from "../logging.js";
 import { internalError, MalformedBodyError, toRestError } from "./errors.js";
-import { describeJsonTextProblem, jsonTextProblem } from "./json.js";
+import { describeJsonTextProblem, jsonTextProblem } from "../http/json-text.js";
 import { keyRoutes } from "./routes.js";
 import { SHARED_SCHEMAS } from "./schemas.js";
 

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runToken } from "../../src/persistence/token-command.js";
+import { runToken } from "../../src/cli/token.js";
 import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { TEST_SECRET } from "../support/keyring.js";

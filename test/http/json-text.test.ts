@@ -1,6 +1,6 @@
 /** The duplicate-member scanner of REST bodies (security.md R2.1, A2.14). */
 import { describe, expect, it } from "vitest";
-import { findDuplicateMember, jsonTextProblem, MAX_JSON_DEPTH } from "../../src/rest/json.js";
+import { findDuplicateMember, jsonTextProblem, MAX_JSON_DEPTH } from "../../src/http/json-text.js";
 
 describe("findDuplicateMember (R2.1)", () => {
   it.each([

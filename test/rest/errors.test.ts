@@ -7,7 +7,7 @@ import Fastify from "fastify";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { OPEN_MODE } from "../../src/auth/caller.js";
-import { BadInputError, ERROR_CODES, httpStatusOf, JwkGatewayError, UnavailableError, type ErrorCode } from "../../src/domain/errors.js";
+import { BadInputError, ERROR_CODES, httpStatusOf, JwkGatewayError, UnavailableError, type ErrorCode } from "../../src/errors.js";
 import type { JsonWebKeyRepository } from "../../src/domain/repository.js";
 import { JsonWebKeyService } from "../../src/domain/service.js";
 import { restApi } from "../../src/rest/api.js";

@@ -15,14 +15,14 @@
  * one by one (the batch rolled back whole), so that a record the database refuses fails alone, not
  * the reads that happened to share its batch; after two solo failures the rest fail untried.
  */
-import type { AuditEntry, AuditEvent, AuditLog, AuditQuery } from "../domain/audit.js";
-import { UnavailableError } from "../domain/errors.js";
-import { MAX_NAME_LENGTH, wellFormed } from "../domain/names.js";
-import type { Database, Db } from "./database.js";
-import { storeRunner } from "./prisma-repository.js";
-import { GroupCommit, type Pending } from "./group-commit.js";
-import type { Provider } from "./migrate.js";
-import { insertAuditRows } from "./raw-inserts.js";
+import type { AuditEntry, AuditEvent, AuditLog, AuditQuery } from "../../domain/audit.js";
+import { UnavailableError } from "../../errors.js";
+import { MAX_NAME_LENGTH, wellFormed } from "../../domain/names.js";
+import type { Database, Db } from "../db/database.js";
+import { storeRunner } from "../keys/repository.js";
+import { GroupCommit, type Pending } from "../db/group-commit.js";
+import type { Provider } from "../db/migrate.js";
+import { insertAuditRows } from "../db/raw-inserts.js";
 
 /**
  * The row for an entry. Caller-chosen names are cut to the longest valid name, so a refused 200 KiB

@@ -14,9 +14,9 @@
  * The cache holds opened (decrypted) keys in the process's memory, as every read briefly does anyway.
  * It is bounded by the number of keys it holds (`maxKeys`); 0 turns it off.
  */
-import type { AuditEntry } from "../domain/audit.js";
-import type { Jwk } from "../domain/jwk.js";
-import type { JsonWebKeyRepository, ReadSession } from "../domain/repository.js";
+import type { AuditEntry } from "../../domain/audit.js";
+import type { Jwk } from "../../domain/jwk.js";
+import type { JsonWebKeyRepository, ReadSession } from "../../domain/repository.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { CoherentCache } from "./coherent-cache.js";
 

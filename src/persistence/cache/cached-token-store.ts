@@ -18,7 +18,7 @@
  *   it is used only for instants at or after the one it was read for. A "yes" is never kept.
  * - This process's own writes empty the cache as soon as they return, before the feed reports them.
  */
-import type { StoredToken, TokenStore } from "../auth/tokens.js";
+import type { StoredToken, TokenStore } from "../../auth/tokens.js";
 import type { Change, ChangeFeed } from "./change-feed.js";
 import { CoherentCache } from "./coherent-cache.js";
 

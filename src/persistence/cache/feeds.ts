@@ -4,8 +4,8 @@
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { CHANGE_CHANNEL, decodeChange, SessionSyncs, type Change, type ChangeFeed } from "./change-feed.js";
-import { databaseTimeouts, type Database, type DatabaseTimeouts } from "./database.js";
-import { sqliteFilePath } from "./migrate.js";
+import { databaseTimeouts, type Database, type DatabaseTimeouts } from "../db/database.js";
+import { sqliteFilePath } from "../db/migrate.js";
 
 export interface ChangeFeedOptions {
   /** Told when the Postgres listener loses its connection or fails to reconnect (for the log). */

@@ -20,7 +20,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { PrismaClient } from "../generated/sqlite/client.js";
+import { PrismaClient } from "../../generated/sqlite/client.js";
 import { providerOf, sqliteFilePath, type Provider } from "./migrate.js";
 
 export type Db = PrismaClient;
@@ -115,7 +115,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       throw error;
     }
   } else {
-    const { PrismaClient: PostgresClient } = await import("../generated/postgres/client.js");
+    const { PrismaClient: PostgresClient } = await import("../../generated/postgres/client.js");
     const { PrismaPg } = await import("@prisma/adapter-pg");
     // adapter-pg hands this object to `new pg.Pool()` as it is.
     const adapter = new PrismaPg({

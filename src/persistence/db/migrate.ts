@@ -80,7 +80,7 @@ export interface MigrationStatus {
   hasMigrationsTable: boolean;
 }
 
-const DEFAULT_PRISMA_DIR = fileURLToPath(new URL("../../prisma", import.meta.url));
+const DEFAULT_PRISMA_DIR = fileURLToPath(new URL("../../../prisma", import.meta.url));
 const LOCKFILE = "migration_lock.toml";
 const EMPTY_MIGRATION = "-- This is an empty migration.";
 const FILTERS = { externalTables: [], externalEnums: [] };

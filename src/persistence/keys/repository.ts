@@ -36,17 +36,17 @@
  * Audit: every write method takes an optional AuditEntry and inserts it in the write's own batch
  * transaction (prisma-audit-log.ts), so the record exists if and only if the write committed.
  */
-import { ConflictError, KeyIntegrityError, UnavailableError } from "../domain/errors.js";
-import type { Jwk } from "../domain/jwk.js";
-import type { JsonWebKeyRepository } from "../domain/repository.js";
-import type { AuditEntry } from "../domain/audit.js";
-import { auditRow } from "./prisma-audit-log.js";
-import { decodeKey, encodeKey, type StoredRow } from "./codec.js";
-import type { KeySealer } from "./seal.js";
-import { GroupCommit, type Pending } from "./group-commit.js";
-import { insertAuditRows, insertKeyRows } from "./raw-inserts.js";
-import type { Prisma } from "../generated/sqlite/client.js";
-import type { Database, Db } from "./database.js";
+import { ConflictError, KeyIntegrityError, UnavailableError } from "../../errors.js";
+import type { Jwk } from "../../domain/jwk.js";
+import type { JsonWebKeyRepository } from "../../domain/repository.js";
+import type { AuditEntry } from "../../domain/audit.js";
+import { auditRow } from "../audit/audit-log.js";
+import { decodeKey, encodeKey, type StoredRow } from "../sealing/codec.js";
+import type { KeySealer } from "../sealing/seal.js";
+import { GroupCommit, type Pending } from "../db/group-commit.js";
+import { insertAuditRows, insertKeyRows } from "../db/raw-inserts.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
+import type { Database, Db } from "../db/database.js";
 
 /** First key of the two-key advisory lock: "JWKS" as an int4, so our locks never meet other users'. */
 export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;

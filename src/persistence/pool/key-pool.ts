@@ -45,17 +45,17 @@
  * (its key is never written), and close() waits for a statement of the filler already on its way.
  */
 import { randomUUID } from "node:crypto";
-import { DEFAULT_RSA_BITS } from "../domain/algorithms.js";
-import { KeyIntegrityError } from "../domain/errors.js";
-import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "../domain/generate.js";
-import type { GenerationLimiter } from "../domain/generation-limiter.js";
-import { normalizeJwk, type Jwk } from "../domain/jwk.js";
-import { validateJwk } from "../domain/validate.js";
-import { describeError } from "../logging.js";
-import { JWK_AES256GCM_V1 } from "./codec.js";
-import type { Database, Db } from "./database.js";
-import { storeRunner } from "./prisma-repository.js";
-import { kekIdOf, OpenError, type KeySealer, type SealContext } from "./seal.js";
+import { DEFAULT_RSA_BITS } from "../../domain/algorithms.js";
+import { KeyIntegrityError } from "../../errors.js";
+import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "../../domain/generate.js";
+import type { GenerationLimiter } from "../../domain/generation-limiter.js";
+import { normalizeJwk, type Jwk } from "../../domain/jwk.js";
+import { validateJwk } from "../../domain/validate.js";
+import { describeError } from "../../logging.js";
+import { JWK_AES256GCM_V1 } from "../sealing/codec.js";
+import type { Database, Db } from "../db/database.js";
+import { storeRunner } from "../keys/repository.js";
+import { kekIdOf, OpenError, type KeySealer, type SealContext } from "../sealing/seal.js";
 
 /** The members a pooled row keeps: everything but kid, use and alg. */
 const MATERIAL_MEMBERS = ["kty", "n", "e", "d", "p", "q", "dp", "dq", "qi"] as const;

@@ -11,8 +11,8 @@
  * Any row that does not open is a KeyIntegrityError naming the row asked for; messages never echo
  * `data`. Plaintext buffers are zeroed after use (best effort: JSON strings cannot be).
  */
-import { KeyIntegrityError } from "../domain/errors.js";
-import { normalizeJwk, type Jwk } from "../domain/jwk.js";
+import { KeyIntegrityError } from "../../errors.js";
+import { normalizeJwk, type Jwk } from "../../domain/jwk.js";
 import { kekIdOf, OpenError, type KeySealer, type SealContext } from "./seal.js";
 
 export const JWK_JSON_V1 = "jwk+json/v1";

@@ -16,13 +16,13 @@
  *
  * Failures are KeyringErrors, whose messages name SECRETS_SYSTEM and never a secret.
  */
-import type { Config } from "../config.js";
-import type { Logger } from "../logging.js";
+import type { Config } from "../../config.js";
+import type { Logger } from "../../logging.js";
 import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "./codec.js";
-import type { Database, Db } from "./database.js";
+import type { Database, Db } from "../db/database.js";
 import { createDevSecret, devSecretPath, readDevSecret, type DevSecret } from "./dev-secret.js";
 import { Keyring, KeyringError, type Kek } from "./keyring.js";
-import { sqliteFilePath } from "./migrate.js";
+import { sqliteFilePath } from "../db/migrate.js";
 import { compactAfterRewrap, rewrap, type RewrapResult } from "./rewrap.js";
 import { KeySealer, type SealContext } from "./seal.js";
 

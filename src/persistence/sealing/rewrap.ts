@@ -13,9 +13,9 @@
  * - A row that does not open is counted in `failed` with the reason (never its content) and the run
  *   goes on with the others; the caller decides what a failure means (the rotate tool exits 1).
  */
-import { KeyIntegrityError } from "../domain/errors.js";
+import { KeyIntegrityError } from "../../errors.js";
 import { decodeKey, encodeKey, JWK_AES256GCM_V1, JWK_JSON_V1 } from "./codec.js";
-import type { Database } from "./database.js";
+import type { Database } from "../db/database.js";
 import type { KeySealer } from "./seal.js";
 
 export const DEFAULT_REWRAP_BATCH = 100;

@@ -6,11 +6,11 @@
  * table (migration 20261127095600_change_counter: pg_notify on Postgres, a change counter on
  * SQLite), in the writing transaction, so `npm run token -- revoke` holds on the next request everywhere.
  */
-import { ConflictError } from "../domain/errors.js";
-import { formatScopes, readStoredScopes } from "../auth/scopes.js";
-import type { StoredToken, TokenStore } from "../auth/tokens.js";
-import type { Database, Db } from "./database.js";
-import { storeRunner } from "./prisma-repository.js";
+import { ConflictError } from "../../errors.js";
+import { formatScopes, readStoredScopes } from "../../auth/scopes.js";
+import type { StoredToken, TokenStore } from "../../auth/tokens.js";
+import type { Database, Db } from "../db/database.js";
+import { storeRunner } from "../keys/repository.js";
 
 interface TokenRow {
   id: string;

@@ -5,10 +5,10 @@
  * Statements are counted by a spy on the Prisma client.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEntry } from "../../src/domain/audit.js";
-import type { Database } from "../../src/persistence/database.js";
-import { MAX_AUDIT_BATCH, PrismaAuditLog } from "../../src/persistence/prisma-audit-log.js";
-import { storeCases, type Store } from "../support/stores.js";
+import type { AuditEntry } from "../../../src/domain/audit.js";
+import type { Database } from "../../../src/persistence/db/database.js";
+import { MAX_AUDIT_BATCH, PrismaAuditLog } from "../../../src/persistence/audit/audit-log.js";
+import { storeCases, type Store } from "../../support/stores.js";
 
 /**
  * The database with a client whose statements are counted: every INSERT into audit_event (the log

@@ -3,7 +3,7 @@
  * gateways in test/http/coherence.test.ts): the NOTIFY payloads, and one sync per read session.
  */
 import { describe, expect, it } from "vitest";
-import { decodeChange, encodeChange, SessionSyncs, type Change } from "../../src/persistence/change-feed.js";
+import { decodeChange, encodeChange, SessionSyncs, type Change } from "../../../src/persistence/cache/change-feed.js";
 
 describe("change payloads", () => {
   it("round-trip, and anything unreadable means everything may have changed", () => {

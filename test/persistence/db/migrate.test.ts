@@ -10,14 +10,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/persistence/database.js";
-import { describeMigrationError, discretePgConfig, migrate, migrationChecksum, providerOf, type Provider } from "../../src/persistence/migrate.js";
-import { ADMIN_URL } from "../support/postgres.js";
-import { tempSqlite } from "../support/sqlite.js";
-import { freshDatabase } from "../support/databases.js";
-import { storeCases } from "../support/stores.js";
+import { openDatabase } from "../../../src/persistence/db/database.js";
+import { describeMigrationError, discretePgConfig, migrate, migrationChecksum, providerOf, type Provider } from "../../../src/persistence/db/migrate.js";
+import { ADMIN_URL } from "../../support/postgres.js";
+import { tempSqlite } from "../../support/sqlite.js";
+import { freshDatabase } from "../../support/databases.js";
+import { storeCases } from "../../support/stores.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const PRISMA_DIR = path.join(ROOT, "prisma");
 
 /** Runs `tsx scripts/migrate.ts …` in its own process. */

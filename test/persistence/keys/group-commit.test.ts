@@ -4,13 +4,13 @@
  * keys, one transaction (counted by a spy on the client's $transaction).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEntry } from "../../src/domain/audit.js";
-import { ConflictError } from "../../src/domain/errors.js";
-import { generateJwk } from "../../src/domain/generate.js";
-import type { Jwk } from "../../src/domain/jwk.js";
-import type { Database } from "../../src/persistence/database.js";
-import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
-import { storeCases, type Store } from "../support/stores.js";
+import type { AuditEntry } from "../../../src/domain/audit.js";
+import { ConflictError } from "../../../src/errors.js";
+import { generateJwk } from "../../../src/domain/generate.js";
+import type { Jwk } from "../../../src/domain/jwk.js";
+import type { Database } from "../../../src/persistence/db/database.js";
+import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
+import { storeCases, type Store } from "../../support/stores.js";
 
 /** The database with a client whose $transaction calls are counted. */
 function counted(database: Database): { transactions: () => number; database: Database } {

@@ -6,13 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, generateSecret } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ConflictError, KeyIntegrityError, UnavailableError } from "../../src/domain/errors.js";
-import { normalizeJwk, type Jwk } from "../../src/domain/jwk.js";
-import { decodeKey, encodeKey } from "../../src/persistence/codec.js";
-import { openDatabase } from "../../src/persistence/database.js";
-import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
-import { testSealer } from "../support/keyring.js";
-import { storeCases, type Store } from "../support/stores.js";
+import { ConflictError, KeyIntegrityError, UnavailableError } from "../../../src/errors.js";
+import { normalizeJwk, type Jwk } from "../../../src/domain/jwk.js";
+import { decodeKey, encodeKey } from "../../../src/persistence/sealing/codec.js";
+import { openDatabase } from "../../../src/persistence/db/database.js";
+import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
+import { testSealer } from "../../support/keyring.js";
+import { storeCases, type Store } from "../../support/stores.js";
 
 /** One private key of each kty; `key(kty, kid)` copies it under another kid. */
 const material: Record<"RSA" | "EC" | "OKP" | "oct", Jwk> = {} as never;

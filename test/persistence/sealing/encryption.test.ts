@@ -9,20 +9,20 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GENERATABLE_ALGORITHMS } from "../../src/domain/algorithms.js";
-import { KeyIntegrityError } from "../../src/domain/errors.js";
-import { PRIVATE_MEMBERS, type Jwk } from "../../src/domain/jwk.js";
-import { JsonWebKeyService } from "../../src/domain/service.js";
-import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "../../src/persistence/codec.js";
-import { DEV_SECRET_FILE } from "../../src/persistence/dev-secret.js";
-import { Keyring, KeyringError } from "../../src/persistence/keyring.js";
-import { sqliteFilePath } from "../../src/persistence/migrate.js";
-import { aad, ENVELOPE_OVERHEAD, KeySealer, OpenError, TAG_BYTES, type SealContext } from "../../src/persistence/seal.js";
-import { runMain } from "../support/main.js";
-import { OTHER_SECRET, TEST_SECRET, testKeyring, testSealer } from "../support/keyring.js";
-import { startGateway } from "../support/gateway.js";
-import { tempSqlite } from "../support/sqlite.js";
-import { storeCases, type Store } from "../support/stores.js";
+import { GENERATABLE_ALGORITHMS } from "../../../src/domain/algorithms.js";
+import { KeyIntegrityError } from "../../../src/errors.js";
+import { PRIVATE_MEMBERS, type Jwk } from "../../../src/domain/jwk.js";
+import { JsonWebKeyService } from "../../../src/domain/service.js";
+import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "../../../src/persistence/sealing/codec.js";
+import { DEV_SECRET_FILE } from "../../../src/persistence/sealing/dev-secret.js";
+import { Keyring, KeyringError } from "../../../src/persistence/sealing/keyring.js";
+import { sqliteFilePath } from "../../../src/persistence/db/migrate.js";
+import { aad, ENVELOPE_OVERHEAD, KeySealer, OpenError, TAG_BYTES, type SealContext } from "../../../src/persistence/sealing/seal.js";
+import { runMain } from "../../support/main.js";
+import { OTHER_SECRET, TEST_SECRET, testKeyring, testSealer } from "../../support/keyring.js";
+import { startGateway } from "../../support/gateway.js";
+import { tempSqlite } from "../../support/sqlite.js";
+import { storeCases, type Store } from "../../support/stores.js";
 
 const run = promisify(execFile);
 const JWK_CONTEXT = (set: string, kid: string): SealContext => ({ purpose: "jwk", set, kid });
@@ -441,7 +441,7 @@ describe("the SQLite development secret", () => {
   it("two processes starting at once on a new database agree on one secret file", async () => {
     const sqlite = await tempSqlite();
     try {
-      const { createDevSecret } = await import("../../src/persistence/dev-secret.js");
+      const { createDevSecret } = await import("../../../src/persistence/sealing/dev-secret.js");
       const file = `${sqlite.dir}/${DEV_SECRET_FILE}`;
       const results = await Promise.all(Array.from({ length: 8 }, () => createDevSecret(file)));
       expect(new Set(results.map((result) => result.secret)).size).toBe(1);

@@ -7,14 +7,14 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, generateSecret } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeJwk, type Jwk } from "../../src/domain/jwk.js";
-import { kekUsage } from "../../src/persistence/key-store.js";
-import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
-import { runRotate } from "../../src/persistence/rotate-command.js";
-import type { KeySealer } from "../../src/persistence/seal.js";
-import { startGateway } from "../support/gateway.js";
-import { OTHER_SECRET, TEST_SECRET, testSealer, THIRD_SECRET } from "../support/keyring.js";
-import { storeCases, type Store } from "../support/stores.js";
+import { normalizeJwk, type Jwk } from "../../../src/domain/jwk.js";
+import { kekUsage } from "../../../src/persistence/sealing/key-store.js";
+import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
+import { runRotate } from "../../../src/cli/rotate.js";
+import type { KeySealer } from "../../../src/persistence/sealing/seal.js";
+import { startGateway } from "../../support/gateway.js";
+import { OTHER_SECRET, TEST_SECRET, testSealer, THIRD_SECRET } from "../../support/keyring.js";
+import { storeCases, type Store } from "../../support/stores.js";
 
 /** The stores are written with TEST_SECRET (support/stores.ts): that is the secret being retired. */
 const OLD = TEST_SECRET;

@@ -7,8 +7,8 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IV_BYTES, KeySealer, OpenError, type SealContext } from "../../src/persistence/seal.js";
-import { testSealer } from "../support/keyring.js";
+import { IV_BYTES, KeySealer, OpenError, type SealContext } from "../../../src/persistence/sealing/seal.js";
+import { testSealer } from "../../support/keyring.js";
 
 const RUNS = Number(process.env.FC_RUNS ?? 1000);
 const SEED = Number(process.env.FC_SEED ?? 0x5ea1ed);
