@@ -1,5 +1,7 @@
 /**
- * Database migrations (the Prisma CLI's `migrate` commands cannot run here; see STACK.md §4).
+ * `npm run db:migrate*`: database migrations through the wasm schema engine, because the Prisma CLI's
+ * `migrate` commands need a native engine binary that is not installed with the packages
+ * (src/persistence/db/migrate.ts). scripts/migrate.ts is the CLI; this module compiles with the app.
  *
  *   npm run db:migrate                      apply pending migrations (like `prisma migrate deploy`)
  *   npm run db:migrate:create -- <name>     write prisma/<provider>/migrations/<UTC timestamp>_<name>/
@@ -17,22 +19,44 @@
  * database). In production, where tsx is not installed, the compiled app applies migrations itself
  * with MIGRATE_ON_START=true.
  */
-import { describeMigrationError, migrate, providerOf, type MigrateCommand } from "../persistence/db/migrate.js";
+import { readDatabaseUrl } from "../config.js";
+import { describeMigrationError, migrate, type MigrateCommand } from "../persistence/db/migrate.js";
+import { providerOf, type Provider } from "../persistence/db/url.js";
 
-const DEFAULT_URL = "file:./data/jwk-gateway.db";
+export interface MigrateIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
 const USAGE = "usage: tsx scripts/migrate.ts deploy | create <name> | status";
 
-async function main(argv: string[]): Promise<number> {
+/** Exit status: 0 on success (status: up to date), 1 on failure or a database that is not up to date, 2 on bad usage. */
+export async function runMigrate(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: MigrateIo): Promise<number> {
+  const url = readDatabaseUrl(env);
+  try {
+    return await run(argv, url, io);
+  } catch (error) {
+    let provider: Provider | undefined;
+    try {
+      provider = providerOf(url);
+    } catch {
+      provider = undefined;
+    }
+    io.err(`migrate failed: ${provider ? describeMigrationError(error, provider) : error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], url: string, io: MigrateIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== "deploy" && command !== "create" && command !== "status") {
-    console.error(USAGE);
+    io.err(USAGE);
     return 2;
   }
   if ((command === "create" && rest.length !== 1) || (command !== "create" && rest.length > 0)) {
-    console.error(USAGE);
+    io.err(USAGE);
     return 2;
   }
-  const url = process.env.DATABASE_URL || DEFAULT_URL;
   const provider = providerOf(url);
   const where = `${provider} ${provider === "postgres" ? redact(url) : url}`;
   const started = performance.now();
@@ -41,20 +65,20 @@ async function main(argv: string[]): Promise<number> {
   switch (command as MigrateCommand) {
     case "deploy": {
       const { applied } = await migrate("deploy", { provider, url });
-      if (applied.length === 0) console.log(`${where}: no pending migrations, the database is up to date (${took()})`);
-      else console.log(`${where}: applied ${applied.length} migration(s) (${took()}):\n${applied.map((name) => `  ${name}`).join("\n")}`);
+      if (applied.length === 0) io.out(`${where}: no pending migrations, the database is up to date (${took()})`);
+      else io.out(`${where}: applied ${applied.length} migration(s) (${took()}):\n${applied.map((name) => `  ${name}`).join("\n")}`);
       return 0;
     }
     case "create": {
       const created = await migrate("create", { provider, url, name: rest[0] });
-      if (created === null) console.log(`${provider}: no changes, prisma/models matches the ${provider} migrations; nothing written (${took()})`);
-      else console.log(`${provider}: created ${created.path} (${took()})\nReview it, then apply it with npm run db:migrate.`);
+      if (created === null) io.out(`${provider}: no changes, prisma/models matches the ${provider} migrations; nothing written (${took()})`);
+      else io.out(`${provider}: created ${created.path} (${took()})\nReview it, then apply it with npm run db:migrate.`);
       return 0;
     }
     case "status": {
       const status = await migrate("status", { provider, url });
       if (status.upToDate) {
-        console.log(`${where}: up to date (${took()})`);
+        io.out(`${where}: up to date (${took()})`);
         return 0;
       }
       const lines = [`${where}: NOT up to date (${took()})`];
@@ -65,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       list("edited after they were applied", status.edited);
       list("failed", status.failed);
       list("applied to the database but missing from prisma/" + provider + "/migrations", status.unknown);
-      console.log(lines.join("\n"));
+      io.out(lines.join("\n"));
       return 1;
     }
   }
@@ -81,21 +105,3 @@ function redact(url: string): string {
     return url;
   }
 }
-
-// Exit explicitly: the schema engine leaves its 10 s advisory-lock timer pending after a Postgres
-// deploy, which would otherwise keep the process alive for that long (stdout/stderr are synchronous
-// for files and pipes on Linux, so nothing printed is lost).
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const url = process.env.DATABASE_URL?.trim() || DEFAULT_URL;
-    let provider: ReturnType<typeof providerOf> | undefined;
-    try {
-      provider = providerOf(url);
-    } catch {
-      provider = undefined;
-    }
-    console.error(`migrate failed: ${provider ? describeMigrationError(error, provider) : error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);

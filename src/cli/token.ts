@@ -19,7 +19,8 @@ import { issueToken, parseDuration, tokenStatus, type StoredToken } from "../aut
 import { ConfigError, loadConfig } from "../config.js";
 import { ConflictError } from "../errors.js";
 import { openDatabase, type Database } from "../persistence/db/database.js";
-import { migrate, providerOf } from "../persistence/db/migrate.js";
+import { migrate } from "../persistence/db/migrate.js";
+import { providerOf } from "../persistence/db/url.js";
 import { PrismaTokenStore } from "../persistence/tokens/token-store.js";
 
 export interface TokenIo {

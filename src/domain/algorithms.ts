@@ -27,3 +27,8 @@ export const CURVE_OF = { ES256: "P-256", ES384: "P-384", ES512: "P-521", EdDSA:
 export function isGeneratableAlgorithm(alg: string): alg is GeneratableAlgorithm {
   return (GENERATABLE_ALGORITHMS as readonly string[]).includes(alg);
 }
+
+/** RSA algorithms (RS* and PS*): the ones whose generation is limited and pooled (generation-limiter.ts, KEY_POOL_ALGS). */
+export function isRsaAlgorithm(alg: string): boolean {
+  return /^(RS|PS)(256|384|512)$/.test(alg);
+}

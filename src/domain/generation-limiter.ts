@@ -19,11 +19,6 @@
  */
 import { KeyGenerationBusyError } from "../errors.js";
 
-/** The algorithms whose generation is limited: RSA (RS* and PS*). */
-export function isRsaAlgorithm(alg: string): boolean {
-  return /^(RS|PS)(256|384|512)$/.test(alg);
-}
-
 export interface GenerationLimits {
   /** Generations running at once, ≥ 1. */
   concurrency: number;

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, httpStatusOf, JwkGatewayError, KeyGenerationBusyError } from "../../src/errors.js";
-import { GenerationLimiter, isRsaAlgorithm } from "../../src/domain/generation-limiter.js";
+import { isRsaAlgorithm } from "../../src/domain/algorithms.js";
+import { GenerationLimiter } from "../../src/domain/generation-limiter.js";
 import type { Jwk } from "../../src/domain/jwk.js";
 import type { JsonWebKeyRepository } from "../../src/domain/repository.js";
 import { JsonWebKeyService } from "../../src/domain/service.js";

@@ -1,7 +1,7 @@
 /**
  * The AuditLog on Prisma (table audit_event), for SQLite and PostgreSQL alike. Records of successful
  * writes are inserted by PrismaJsonWebKeyRepository inside the write's own transaction (through
- * `auditRow`); this class writes the records that stand alone (refused and failed operations,
+ * `auditRow`, audit-row.ts); this class writes the records that stand alone (refused and failed operations,
  * private reads) and reads the trail. It never updates or deletes a record.
  *
  * Group commit: `record()` calls are gathered and inserted together, so N concurrent private reads
@@ -17,29 +17,12 @@
  */
 import type { AuditEntry, AuditEvent, AuditLog, AuditQuery } from "../../domain/audit.js";
 import { UnavailableError } from "../../errors.js";
-import { MAX_NAME_LENGTH, wellFormed } from "../../domain/names.js";
+import { auditRow } from "./audit-row.js";
 import type { Database, Db } from "../db/database.js";
-import { storeRunner } from "../keys/repository.js";
+import { storeRunner } from "../db/store-runner.js";
 import { GroupCommit, type Pending } from "../db/group-commit.js";
-import type { Provider } from "../db/migrate.js";
+import type { Provider } from "../db/url.js";
 import { insertAuditRows } from "../db/raw-inserts.js";
-
-/**
- * The row for an entry. Caller-chosen names are cut to the longest valid name, so a refused 200 KiB
- * `set` stays out of the table, and a NUL in them (which Postgres refuses) becomes U+FFFD.
- */
-export function auditRow(entry: AuditEntry) {
-  return {
-    at: entry.at,
-    actor: entry.actor,
-    transport: entry.transport,
-    operation: entry.operation,
-    set: clip(entry.set),
-    kid: clip(entry.kid),
-    outcome: entry.outcome,
-    requestId: clip(entry.requestId),
-  };
-}
 
 /** Most records inserted by one statement. */
 export const MAX_AUDIT_BATCH = 512;
@@ -47,7 +30,6 @@ export const MAX_AUDIT_BATCH = 512;
 const MAX_SOLO_FAILURES = 2;
 
 type AuditRow = ReturnType<typeof auditRow>;
-
 
 export class PrismaAuditLog implements AuditLog {
   private readonly db: Db;
@@ -118,14 +100,6 @@ export class PrismaAuditLog implements AuditLog {
       ...(row.requestId !== null ? { requestId: row.requestId } : {}),
     }));
   }
-}
-
-function clip(value: string | undefined): string | null {
-  if (value === undefined) return null;
-  // Postgres text cannot hold NUL nor a lone surrogate: a refused `set` of "a\0b" or "a\ud800" would
-  // otherwise leave no record at all. Cut first, then repair, so the cut cannot split a surrogate pair.
-  const clipped = value.length > MAX_NAME_LENGTH ? `${value.slice(0, MAX_NAME_LENGTH - 1)}…` : value;
-  return wellFormed(clipped.replaceAll("\u0000", "\uFFFD"));
 }
 
 async function rejectAll(batch: readonly Pending<unknown>[], error: unknown): Promise<void> {

@@ -20,9 +20,6 @@ import type { JsonWebKeyRepository, ReadSession } from "../../domain/repository.
 import type { ChangeFeed } from "./change-feed.js";
 import { CoherentCache } from "./coherent-cache.js";
 
-/** Default bound of the key-set cache, in keys (a few hundred MiB at most for RSA-4096 private keys). */
-export const DEFAULT_KEY_CACHE_MAX_KEYS = 50_000;
-
 export interface CachedRepositoryOptions {
   /** Most keys held, over all cached sets; a larger set is read but not kept. */
   maxKeys: number;

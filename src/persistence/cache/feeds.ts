@@ -5,7 +5,7 @@ import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { CHANGE_CHANNEL, decodeChange, SessionSyncs, type Change, type ChangeFeed } from "./change-feed.js";
 import { databaseTimeouts, type Database, type DatabaseTimeouts } from "../db/database.js";
-import { sqliteFilePath } from "../db/migrate.js";
+import { sqliteFilePath } from "../db/url.js";
 
 export interface ChangeFeedOptions {
   /** Told when the Postgres listener loses its connection or fails to reconnect (for the log). */

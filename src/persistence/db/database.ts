@@ -20,8 +20,9 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { DEFAULT_DATABASE_TIMEOUT_MS } from "../../config.js";
 import { PrismaClient } from "../../generated/sqlite/client.js";
-import { providerOf, sqliteFilePath, type Provider } from "./migrate.js";
+import { providerOf, sqliteFilePath, type Provider } from "./url.js";
 
 export type Db = PrismaClient;
 
@@ -32,12 +33,6 @@ export interface Database {
   /** Disconnects; safe to call more than once. */
   close(): Promise<void>;
 }
-
-/** DATABASE_TIMEOUT_MS's default (README, "Timeouts and outages"). */
-export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
-/** DATABASE_TIMEOUT_MS's range: below 500 ms a loaded but healthy database would be refused. */
-export const MIN_DATABASE_TIMEOUT_MS = 500;
-export const MAX_DATABASE_TIMEOUT_MS = 60_000;
 
 /** How DATABASE_TIMEOUT_MS is spent; each part is a fraction of the bound, so the parts add up to it. */
 export interface DatabaseTimeouts {

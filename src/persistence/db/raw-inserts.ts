@@ -9,7 +9,7 @@
  * writes DateTime the way Prisma does on each provider, so that Prisma reads the rows back as it
  * wrote them (test/persistence/audit-batch.test.ts reads them through the client).
  */
-import type { Provider } from "./migrate.js";
+import type { Provider } from "./url.js";
 
 export interface RawInsert {
   sql: string;

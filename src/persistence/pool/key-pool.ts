@@ -54,7 +54,7 @@ import { validateJwk } from "../../domain/validate.js";
 import { describeError } from "../../logging.js";
 import { JWK_AES256GCM_V1 } from "../sealing/codec.js";
 import type { Database, Db } from "../db/database.js";
-import { storeRunner } from "../keys/repository.js";
+import { storeRunner } from "../db/store-runner.js";
 import { kekIdOf, OpenError, type KeySealer, type SealContext } from "../sealing/seal.js";
 
 /** The members a pooled row keeps: everything but kid, use and alg. */

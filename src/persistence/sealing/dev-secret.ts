@@ -9,7 +9,8 @@
 import { randomBytes } from "node:crypto";
 import { link, open, readFile, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { KeyringError, MIN_SECRET_LENGTH } from "./keyring.js";
+import { MIN_SECRET_LENGTH } from "../../config.js";
+import { KeyringError } from "./keyring.js";
 
 export const DEV_SECRET_FILE = "secrets.system";
 export const DEV_SECRET_MODE = 0o600;

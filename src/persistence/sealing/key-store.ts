@@ -22,7 +22,8 @@ import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "./codec.js";
 import type { Database, Db } from "../db/database.js";
 import { createDevSecret, devSecretPath, readDevSecret, type DevSecret } from "./dev-secret.js";
 import { Keyring, KeyringError, type Kek } from "./keyring.js";
-import { sqliteFilePath } from "../db/migrate.js";
+import { isUniqueViolation } from "../db/store-runner.js";
+import { sqliteFilePath } from "../db/url.js";
 import { compactAfterRewrap, rewrap, type RewrapResult } from "./rewrap.js";
 import { KeySealer, type SealContext } from "./seal.js";
 
@@ -154,7 +155,7 @@ async function ensureCanary(db: Db, sealer: KeySealer, kek: Kek): Promise<boolea
     await db.keyringCanary.create({ data: { kekId: kek.id, data } });
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== "P2002") throw error;
+    if (!isUniqueViolation(error)) throw error;
     const other = await db.keyringCanary.findUnique({ where: { kekId: kek.id }, select: { data: true } });
     if (other && opensCanary(sealer, kek.id, other.data)) return false;
     throw error;

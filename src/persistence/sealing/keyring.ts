@@ -12,9 +12,7 @@
  * - The derived bytes are moved into KeyObjects (held by OpenSSL, not the JS heap) and zeroed.
  */
 import { createHmac, createSecretKey, scrypt, type KeyObject } from "node:crypto";
-
-/** Shortest secret accepted, in characters (Hydra refuses fewer than 16; R1.4 asks for 32 bytes of entropy). */
-export const MIN_SECRET_LENGTH = 32;
+import { MIN_SECRET_LENGTH } from "../../config.js";
 
 export const KDF_SALT = "jwk-gateway/secrets.system/kek/v1";
 export const KDF_PARAMETERS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;

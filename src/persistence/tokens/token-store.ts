@@ -10,7 +10,7 @@ import { ConflictError } from "../../errors.js";
 import { formatScopes, readStoredScopes } from "../../auth/scopes.js";
 import type { StoredToken, TokenStore } from "../../auth/tokens.js";
 import type { Database, Db } from "../db/database.js";
-import { storeRunner } from "../keys/repository.js";
+import { isUniqueViolation, storeRunner } from "../db/store-runner.js";
 
 interface TokenRow {
   id: string;
@@ -47,7 +47,7 @@ export class PrismaTokenStore implements TokenStore {
         }),
       );
     } catch (error) {
-      if ((error as { code?: unknown }).code === "P2002") throw new ConflictError(`A token named ${JSON.stringify(token.name)} exists already`);
+      if (isUniqueViolation(error)) throw new ConflictError(`A token named ${JSON.stringify(token.name)} exists already`);
       throw error;
     }
   }

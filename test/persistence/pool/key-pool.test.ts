@@ -24,7 +24,7 @@ import { JsonWebKeyService } from "../../../src/domain/service.js";
 import { loadConfig } from "../../../src/config.js";
 import { openDatabase, type Database } from "../../../src/persistence/db/database.js";
 import { KeyPool, type PoolLogger } from "../../../src/persistence/pool/key-pool.js";
-import { sqliteFilePath } from "../../../src/persistence/db/migrate.js";
+import { sqliteFilePath } from "../../../src/persistence/db/url.js";
 import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
 import { OpenError, type KeySealer } from "../../../src/persistence/sealing/seal.js";
 import { freshDatabase, providers, type FreshDatabase, type Provider } from "../../support/databases.js";

@@ -16,7 +16,7 @@ import { JsonWebKeyService } from "../../../src/domain/service.js";
 import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "../../../src/persistence/sealing/codec.js";
 import { DEV_SECRET_FILE } from "../../../src/persistence/sealing/dev-secret.js";
 import { Keyring, KeyringError } from "../../../src/persistence/sealing/keyring.js";
-import { sqliteFilePath } from "../../../src/persistence/db/migrate.js";
+import { sqliteFilePath } from "../../../src/persistence/db/url.js";
 import { aad, ENVELOPE_OVERHEAD, KeySealer, OpenError, TAG_BYTES, type SealContext } from "../../../src/persistence/sealing/seal.js";
 import { runMain } from "../../support/main.js";
 import { OTHER_SECRET, TEST_SECRET, testKeyring, testSealer } from "../../support/keyring.js";
