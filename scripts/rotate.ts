@@ -5,7 +5,7 @@
  *   npm run keys:rotate -- --status           rows per kek id
  *   npm run keys:rotate -- --batch-size 500   rows per transaction (default 100)
  *
- * Reads DATABASE_URL and SECRETS_SYSTEM like the gateway. The work is src/persistence/rotate-command.ts.
+ * Reads DATABASE_URL and SECRETS_SYSTEM like the gateway. The work is src/cli/rotate.ts.
  */
 import { runRotate } from "../src/cli/rotate.js";
 

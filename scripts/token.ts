@@ -5,7 +5,7 @@
  *   npm run token -- list
  *   npm run token -- revoke <id|name>
  *
- * Reads DATABASE_URL like the gateway. The work is src/persistence/token-command.ts.
+ * Reads DATABASE_URL like the gateway. The work is src/cli/token.ts.
  */
 import { runToken } from "../src/cli/token.js";
 

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   KEY_INTEGRITY: 500,
   // After KEY_INTEGRITY: a status seen without its error (metrics' outcomeOfStatus) maps to the last code listed.
   INTERNAL_SERVER_ERROR: 500,
-  /** Every RSA generation slot and queue place is taken (generation-limiter.ts); REST adds Retry-After. */
+  /** Every RSA generation slot and queue place is taken (domain/generation-limiter.ts); REST adds Retry-After. */
   KEY_GENERATION_BUSY: 503,
   // After KEY_GENERATION_BUSY, for the same reason: a bare 503 counts as SERVICE_UNAVAILABLE.
   SERVICE_UNAVAILABLE: 503,

@@ -9,7 +9,7 @@
  *
  * Exit status: 0 only when every row ends sealed by the current secret; 1 on any failure, after
  * which no success line is ever printed (hydra#1026); 2 on bad usage. Safe to run while the
- * gateway serves and to run again after a crash (rewrap.ts).
+ * gateway serves and to run again after a crash (persistence/sealing/rewrap.ts).
  */
 import { ConfigError, loadConfig } from "../config.js";
 import { JWK_JSON_V1 } from "../persistence/sealing/codec.js";

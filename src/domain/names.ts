@@ -3,7 +3,7 @@
  * arguments, REST paths and bodies, JWKS_BROADCAST_SETS). One rule, here, so that no path accepts a
  * name another refuses.
  *
- * A name is stored as it is and is part of what its key is sealed for (the AAD of codec.ts), so an
+ * A name is stored as it is and is part of what its key is sealed for (the AAD of persistence/sealing/seal.ts), so an
  * accepted name must come back from either store exactly as it was given. That excludes:
  * - strings that are not well-formed Unicode (a lone UTF-16 surrogate, e.g. JSON's `"a\ud800"`):
  *   SQLite stores them as U+FFFD, so the key no longer opens under the name it was sealed for, and

@@ -85,7 +85,7 @@ export interface JsonWebKeyServiceOptions {
   /** Called after each key generation with its algorithm and how long it took (metrics). */
   onKeyGenerated?: (alg: string, seconds: number) => void;
   /**
-   * Keys generated ahead of time (the RSA key pool, persistence/key-pool.ts): asked first, with the
+   * Keys generated ahead of time (the RSA key pool, persistence/pool/key-pool.ts): asked first, with the
    * request's defaulted kid and use; `undefined` means generate inline. A key it returns is never
    * handed out again, even when storing it fails. Not reported to onKeyGenerated.
    */

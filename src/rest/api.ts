@@ -55,7 +55,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
     parseJson(request, body as string, (error, value) => {
       if (error) return done(new MalformedBodyError(describeJsonError(error)), undefined);
       // JSON.parse keeps the last of two equal member names; refuse them instead (R2.1). And refuse
-      // deep nesting before the schema validator or the service recurses into it (rest/json.ts).
+      // deep nesting before the schema validator or the service recurses into it (http/json-text.ts).
       const problem = jsonTextProblem(body as string);
       if (problem !== undefined) return done(new MalformedBodyError(describeJsonTextProblem(problem)), undefined);
       done(null, value);

@@ -1,6 +1,6 @@
 /**
- * The token cache (src/persistence/cached-token-store.ts) on every store, with the real change feed
- * (src/persistence/feeds.ts): a repeated request does not read the token from the database, yet a
+ * The token cache (src/persistence/cache/cached-token-store.ts) on every store, with the real change feed
+ * (src/persistence/cache/feeds.ts): a repeated request does not read the token from the database, yet a
  * revocation acknowledged by any client of the database (this store, another connection, the
  * `npm run token` command) is refused on the very next request, and a token created later works at
  * once. Database reads are counted by a spy on the Prisma store behind the cache, not by timing.

@@ -1,5 +1,5 @@
 /**
- * `npm run token` (src/persistence/token-command.ts, scripts/token.ts) on every store: a token is
+ * `npm run token` (src/cli/token.ts, scripts/token.ts) on every store: a token is
  * printed once and stored as the SHA-256 of its secret, list never prints a secret, revoke takes an
  * id or a name, and what the CLI does is what the running gateway enforces.
  */

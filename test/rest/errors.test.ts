@@ -1,6 +1,6 @@
 /**
  * REST error mapping, in-process (Fastify `inject`) over a store that fails: every domain code gets
- * the HTTP status of the one catalogue in src/domain/errors.ts, and anything unexpected is masked
+ * the HTTP status of the one catalogue in src/errors.ts, and anything unexpected is masked
  * as Hydra's generic 500 and logged, never returned.
  */
 import Fastify from "fastify";

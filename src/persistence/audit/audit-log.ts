@@ -49,7 +49,7 @@ export class PrismaAuditLog implements AuditLog {
     });
   }
 
-  /** Resolves once the record is committed, with the others of its batch (group-commit.ts). */
+  /** Resolves once the record is committed, with the others of its batch (db/group-commit.ts). */
   record(entry: AuditEntry): Promise<void> {
     return this.batches.add(auditRow(entry));
   }
@@ -77,7 +77,7 @@ export class PrismaAuditLog implements AuditLog {
     }
   }
 
-  /** One raw multi-row INSERT (raw-inserts.ts says why not createMany); one statement is atomic on its own. */
+  /** One raw multi-row INSERT (db/raw-inserts.ts says why not createMany); one statement is atomic on its own. */
   private async insert(rows: readonly AuditRow[]): Promise<void> {
     if (rows.length === 0) return;
     const { sql, args } = insertAuditRows(this.provider, rows);

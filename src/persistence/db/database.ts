@@ -10,12 +10,12 @@
  *
  * Timeouts (README, "Timeouts and outages"): one bound, DATABASE_TIMEOUT_MS, is the longest a request
  * waits for the database before it is answered SERVICE_UNAVAILABLE. It is split between the change
- * feed's sync (caches), one store call (storeRunner in prisma-repository.ts enforces it), SQLite's
+ * feed's sync (caches), one store call (store-runner.ts enforces it), SQLite's
  * busy wait, and some slack for the rest of the request.
  *
  * The app is typed against the SQLite client; the Postgres client is structurally the same for
  * every query we use but not assignable (its `$transaction` isolation levels differ), hence the cast.
- * Schema changes are not made here: run migrate("deploy", …) first (src/persistence/migrate.ts).
+ * Schema changes are not made here: run migrate("deploy", …) first (migrate.ts).
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -39,7 +39,7 @@ export interface DatabaseTimeouts {
   /** The bound: the longest a request waits for the database before it is answered SERVICE_UNAVAILABLE. */
   boundMs: number;
   /**
-   * The change feed's sync (change-feed.ts): a cache that cannot confirm it is fresh within this is
+   * The change feed's sync (cache/change-feed.ts): a cache that cannot confirm it is fresh within this is
    * bypassed, and a Postgres feed that does not answer within it counts as disconnected. A fifth.
    */
   feedSyncMs: number;

@@ -7,7 +7,7 @@
  * which made the audit write the largest cost of a private read. Raw queries skip the compiler.
  * The SQL below names every column, binds every value (no value is ever spliced into the text), and
  * writes DateTime the way Prisma does on each provider, so that Prisma reads the rows back as it
- * wrote them (test/persistence/audit-batch.test.ts reads them through the client).
+ * wrote them (test/persistence/audit/audit-batch.test.ts reads them through the client).
  */
 import type { Provider } from "./url.js";
 

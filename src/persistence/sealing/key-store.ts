@@ -1,5 +1,5 @@
 /**
- * Opening the key store safely (security.md R1.7): before anything is served, prove that the
+ * Opening the key store safely (README, "Configuring `SECRETS_SYSTEM`"; test/persistence/sealing/encryption.test.ts): before anything is served, prove that the
  * configured secrets are the ones that sealed this database, and seal what the foundation left in
  * plaintext.
  *

@@ -1,8 +1,8 @@
 /**
  * The keyring: SECRETS_SYSTEM's secrets turned into AES-256 key-encryption keys (KEKs), as in Hydra
- * the first one seals and every one opens (security.md R1.5).
+ * the first one seals and every one opens (README, "Rotating the secret").
  *
- * - Key derivation (R1.4): scrypt(secret, salt = KDF_SALT, N = 2^15, r = 8, p = 1) → 32 bytes. A
+ * - Key derivation: scrypt(secret, salt = KDF_SALT, N = 2^15, r = 8, p = 1) → 32 bytes. A
  *   secret may be a human passphrase, so it is stretched rather than hashed once (Hydra uses a single
  *   SHA-256). The salt is fixed and public on purpose: the key must follow from the secret alone, and
  *   the secret never lives in the database. Changing any KDF parameter changes every key, so they are

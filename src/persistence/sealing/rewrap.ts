@@ -1,5 +1,5 @@
 /**
- * Re-sealing stored keys under the current KEK (security.md R1.5): the start-up upgrade of plaintext
+ * Re-sealing stored keys under the current KEK (README, "Rotating the secret"): the start-up upgrade of plaintext
  * rows and `npm run keys:rotate` both run `rewrap`.
  *
  * - Batches: rows are read in `seq` order, `batchSize` at a time; each batch's updates commit in one

@@ -1,6 +1,7 @@
 /**
- * The sealed envelope for stored key material (security.md R1.1–R1.3): AES-256-GCM from node:crypto
- * under a KEK of the keyring.
+ * The sealed envelope for stored key material (README, "How a key is sealed"): AES-256-GCM from
+ * node:crypto under a KEK of the keyring. Proven by test/persistence/sealing/encryption.test.ts and
+ * seal.property.test.ts.
  *
  *   blob = "jwkenc" ‖ version (1 byte) ‖ kek id (4 bytes) ‖ iv (12 bytes) ‖ ciphertext ‖ tag (16 bytes)
  *   data = base64url(blob), unpadded; `data` is refused unless it is exactly that encoding
@@ -16,8 +17,8 @@
  *     AAD = f("jwk-gateway/aad") ‖ f(version) ‖ f(kek id) ‖ f(purpose) ‖ f(set) ‖ f(kid)
  *     f(x) = uint32be(byteLength(x)) ‖ x
  *
- *   The header (magic, version, kek id) is thereby authenticated too. There is no tenant id: the
- *   gateway serves one network (hydra-jwk-semantics.md §7.3).
+ *   The header (magic, version, kek id) is thereby authenticated too. There is no tenant id: like
+ *   Hydra's JWK store, the gateway serves one network (one namespace of sets).
  *
  * Failures throw OpenError with a short reason for logs; it never carries plaintext or key bytes.
  * Callers own the plaintext buffers on both sides and zero them after use.

@@ -2,7 +2,7 @@
  * The TokenStore on Prisma (table api_token), for SQLite and PostgreSQL alike. Holds each token's id,
  * name, scopes (space-separated), dates and the SHA-256 of its secret; never the secret itself.
  *
- * Every write reaches every gateway's token cache (cached-token-store.ts) through triggers on the
+ * Every write reaches every gateway's token cache (cache/cached-token-store.ts) through triggers on the
  * table (migration 20261127095600_change_counter: pg_notify on Postgres, a change counter on
  * SQLite), in the writing transaction, so `npm run token -- revoke` holds on the next request everywhere.
  */

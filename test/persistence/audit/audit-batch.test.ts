@@ -1,5 +1,5 @@
 /**
- * Group commit of stand-alone audit records (src/persistence/prisma-audit-log.ts), on every store:
+ * Group commit of stand-alone audit records (src/persistence/audit/audit-log.ts), on every store:
  * concurrent record() calls share one INSERT, each promise settles with its batch's commit, seq
  * follows the order of the calls, a failed batch rejects its records and the next batch works.
  * Statements are counted by a spy on the Prisma client.
@@ -12,7 +12,7 @@ import { storeCases, type Store } from "../../support/stores.js";
 
 /**
  * The database with a client whose statements are counted: every INSERT into audit_event (the log
- * writes them as raw SQL, src/persistence/raw-inserts.ts) with its number of rows, and any use of the
+ * writes them as raw SQL, src/persistence/db/raw-inserts.ts) with its number of rows, and any use of the
  * typed delegate or of a transaction (there should be none).
  */
 function counted(database: Database) {
@@ -58,7 +58,7 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
     const kids = Array.from({ length: 2 * MAX_AUDIT_BATCH + 7 }, (_, i) => `k${i}`);
     await Promise.all(kids.map((kid) => log.record(entry(kid, "burst"))));
     expect(await storedKids("burst")).toEqual(kids);
-    // 1,031 records at once: batches of at most MAX_AUDIT_BATCH (src/persistence/group-commit.ts).
+    // 1,031 records at once: batches of at most MAX_AUDIT_BATCH (src/persistence/db/group-commit.ts).
     expect(spy.inserts).toEqual([MAX_AUDIT_BATCH, MAX_AUDIT_BATCH, 7]);
     expect(spy.other).toEqual({ delegate: 0, transactions: 0 });
   });

@@ -1,5 +1,5 @@
 /**
- * The migration tool (src/persistence/migrate.ts) on every provider: the committed migrations apply
+ * The migration tool (src/persistence/db/migrate.ts, schema-engine.ts) on every provider: the committed migrations apply
  * to an empty database and match prisma/models (no drift), deploy is idempotent, status and
  * `_prisma_migrations` look like the Prisma CLI's. Model changes are tried on a copy of prisma/.
  */
@@ -282,7 +282,7 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
   });
 });
 
-describe("the CLI (scripts/migrate.ts)", () => {
+describe("the CLI (scripts/migrate.ts, src/cli/migrate.ts)", () => {
   it("exits non-zero with a clear message on errors and bad usage", async () => {
     const [badUrl, badCommand, noName] = await Promise.all([
       cli(["deploy"], "mysql://u@db/keys"),

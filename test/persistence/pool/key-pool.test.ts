@@ -1,5 +1,5 @@
 /**
- * The RSA key pool (src/persistence/key-pool.ts) and the generation limits over HTTP, on SQLite (a
+ * The RSA key pool (src/persistence/pool/key-pool.ts) and the generation limits over HTTP, on SQLite (a
  * temporary file) and PostgreSQL (a fresh database; mandatory under CI=true):
  *
  * - pooled keys are sealed, bound to their row, and never in plaintext in the store;

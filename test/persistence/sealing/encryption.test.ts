@@ -1,5 +1,5 @@
 /**
- * Encryption at rest (security.md §1): the envelope and its AAD, what reaches the disk, tampering,
+ * Encryption at rest (README, "Encryption at rest"): the envelope and its AAD, what reaches the disk, tampering,
  * and what start-up refuses. Store-level checks run on SQLite (a temporary file) and PostgreSQL
  * (a fresh database; mandatory under CI=true).
  */
@@ -95,7 +95,7 @@ describe("the keyring", () => {
   });
 });
 
-describe("the sealed envelope (R1.1–R1.3)", () => {
+describe("the sealed envelope", () => {
   let sealer: KeySealer;
   const plaintext = () => Buffer.from('{"kty":"oct","kid":"k","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}');
   beforeAll(async () => {
@@ -124,7 +124,7 @@ describe("the sealed envelope (R1.1–R1.3)", () => {
     expect(aad(1, kekId, JWK_CONTEXT("a", "bc"))).not.toEqual(aad(1, kekId, JWK_CONTEXT("ab", "c")));
   });
 
-  it("A1.3: flipping any single bit of the blob (header, kek id, IV, ciphertext, tag) fails to open", () => {
+  it("flipping any single bit of the blob (header, kek id, IV, ciphertext, tag) fails to open", () => {
     const blob = Buffer.from(sealer.seal(plaintext(), JWK_CONTEXT("s", "k")).data, "base64url");
     let silent = 0;
     for (let byte = 0; byte < blob.length; byte++) {
@@ -142,7 +142,7 @@ describe("the sealed envelope (R1.1–R1.3)", () => {
     expect(silent).toBe(0);
   });
 
-  it("A1.4: a tag truncated to 4, 8 or 12 bytes, one appended byte, or a non-canonical spelling is refused", () => {
+  it("a tag truncated to 4, 8 or 12 bytes, one appended byte, or a non-canonical spelling is refused", () => {
     const data = sealer.seal(plaintext(), JWK_CONTEXT("s", "k")).data;
     const blob = Buffer.from(data, "base64url");
     for (const tagBytes of [4, 8, 12]) {
@@ -164,7 +164,7 @@ describe("the sealed envelope (R1.1–R1.3)", () => {
     expect((await testSealer(TEST_SECRET, OTHER_SECRET)).open(data, JWK_CONTEXT("s", "k"))).toEqual(plaintext());
   });
 
-  it("A1.5: 20,000 seals never repeat an IV", () => {
+  it("20,000 seals never repeat an IV", () => {
     const ivs = new Set<string>();
     for (let i = 0; i < 20_000; i++) ivs.add(Buffer.from(sealer.seal(Buffer.of(i & 0xff), JWK_CONTEXT("s", "k")).data, "base64url").subarray(11, 23).toString("hex"));
     expect(ivs.size).toBe(20_000);
@@ -185,7 +185,7 @@ describe.each(await storeCases())("encryption at rest on $name", ({ name, open }
     store.database.client.jsonWebKey.findMany({ where: { set }, orderBy: { seq: "asc" }, select: { kid: true, format: true, data: true, kekId: true } });
   const setData = (set: string, kid: string, data: string) => store.database.client.$executeRaw`UPDATE json_web_key SET data = ${data} WHERE "set" = ${set} AND kid = ${kid}`;
 
-  it("A1.1: keys of all 13 algorithms (and RSA-4096) are stored sealed: no private member in the files or a dump, and every key reads back exactly", async () => {
+  it("keys of all 13 algorithms (and RSA-4096) are stored sealed: no private member in the files or a dump, and every key reads back exactly", async () => {
     const set = newSet("every-alg");
     const created: Jwk[] = [];
     for (const alg of GENERATABLE_ALGORITHMS) {
@@ -211,7 +211,7 @@ describe.each(await storeCases())("encryption at rest on $name", ({ name, open }
     for (const key of created) expect(await store.repository.getKey(set, key.kid)).toEqual(key);
   });
 
-  it("A1.2: swapped or copied ciphertexts fail with KEY_INTEGRITY and never return the other row's key; other rows keep reading", async () => {
+  it("swapped or copied ciphertexts fail with KEY_INTEGRITY and never return the other row's key; other rows keep reading", async () => {
     const [one, two] = [newSet("swap1"), newSet("swap2")];
     const a = (await service().createJsonWebKeySet(one, { alg: "ES256", kid: "A" })).keys[0];
     const b = (await service().createJsonWebKeySet(two, { alg: "ES256", kid: "B" })).keys[0];
@@ -245,7 +245,7 @@ describe.each(await storeCases())("encryption at rest on $name", ({ name, open }
     expect(await store.repository.getKey(two, "B")).toEqual(b);
   });
 
-  it("A1.3/A1.4: every single-byte change of a stored blob, a truncated tag or an appended byte fails with KEY_INTEGRITY", async () => {
+  it("every single-byte change of a stored blob, a truncated tag or an appended byte fails with KEY_INTEGRITY", async () => {
     const set = newSet("flip");
     const key = (await service().createJsonWebKeySet(set, { alg: "HS256", kid: "victim" })).keys[0];
     const bystander = (await service().createJsonWebKeySet(set, { alg: "EdDSA", kid: "bystander" })).keys[0];
@@ -323,13 +323,13 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
     await store?.close();
   });
 
-  /** Every row of both tables, to prove a refused start changed nothing (A1.8). */
+  /** Every row of both tables, to prove a refused start changed nothing. */
   const snapshot = async () => ({
     keys: await store.database.client.jsonWebKey.findMany({ orderBy: { seq: "asc" } }),
     canaries: await store.database.client.keyringCanary.findMany({ orderBy: { kekId: "asc" } }),
   });
 
-  it("A1.8: a wrong secret is refused by the canary before listening, and nothing is written", async () => {
+  it("a wrong secret is refused by the canary before listening, and nothing is written", async () => {
     await serviceOf(store).createJsonWebKeySet(newSet("wrong"), { alg: "ES256" });
     await (await startGateway({ databaseUrl: store.url, migrated: true })).close(); // writes the canary of TEST_SECRET
     const before = await snapshot();
@@ -342,7 +342,7 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("A1.8: rows sealed with a secret missing from SECRETS_SYSTEM refuse start with their count, even without a canary", async () => {
+  it("rows sealed with a secret missing from SECRETS_SYSTEM refuse start with their count, even without a canary", async () => {
     await store.database.client.keyringCanary.deleteMany({});
     const count = await store.database.client.jsonWebKey.count();
     const before = await snapshot();

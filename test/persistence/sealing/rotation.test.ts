@@ -1,5 +1,5 @@
 /**
- * Secret rotation (security.md R1.5, A1.6, A1.7): add a new secret first, re-seal with
+ * Secret rotation (README, "Rotating the secret"): add a new secret first, re-seal with
  * `npm run keys:rotate`, then remove the old one. Runs on SQLite and PostgreSQL (mandatory under
  * CI=true); the crash test kills the real CLI with SIGKILL in the middle of re-sealing.
  */
@@ -16,7 +16,7 @@ import { startGateway } from "../../support/gateway.js";
 import { OTHER_SECRET, TEST_SECRET, testSealer, THIRD_SECRET } from "../../support/keyring.js";
 import { storeCases, type Store } from "../../support/stores.js";
 
-/** The stores are written with TEST_SECRET (support/stores.ts): that is the secret being retired. */
+/** The stores are written with TEST_SECRET (test/support/stores.ts): that is the secret being retired. */
 const OLD = TEST_SECRET;
 const NEW = OTHER_SECRET;
 const CRASH_TIMEOUT_MS = 180_000;
@@ -98,7 +98,7 @@ describe.each(await storeCases())("rotation on $name", ({ open }) => {
     await store?.close();
   });
 
-  it("A1.6/A1.7 end to end: add the new secret first, re-seal, remove the old one; every key reads throughout", async () => {
+  it("end to end: add the new secret first, re-seal, remove the old one; every key reads throughout", async () => {
     const [oldId, newId] = [oldSealer.keyring.current.id, newSealer.keyring.current.id];
     const sets = await writeKeys(store, "e2e", 30, 10);
     expect(await rowsPerKek(store)).toEqual({ [oldId]: 30 });
@@ -191,7 +191,7 @@ describe.each(await storeCases())("rotation on $name", ({ open }) => {
     expect(await rotate(store, [NEW, OLD], ["--bogus"])).toMatchObject({ code: 2 });
   });
 
-  it("A1.6: kill -9 in the middle of re-sealing 2,000 keys loses nothing, and a second run finishes with exact counts", async () => {
+  it("kill -9 in the middle of re-sealing 2,000 keys loses nothing, and a second run finishes with exact counts", async () => {
     await store.database.client.jsonWebKey.deleteMany({});
     const [oldId, newId] = [oldSealer.keyring.current.id, newSealer.keyring.current.id];
     const sets = await writeKeys(store, "crash", 2000, 200);

@@ -1,5 +1,5 @@
 /**
- * Property tests of the sealed envelope (security.md A1.10): a random JWK-like object sealed for a
+ * Property tests of the sealed envelope (src/persistence/sealing/seal.ts): a random JWK-like object sealed for a
  * random (set, kid) opens to the same bytes; opened for any other (set, kid), or as a canary, it
  * fails with the integrity error; two seals of one plaintext differ (fresh IV).
  *
