@@ -1,101 +1,21 @@
 /**
- * Database migrations (the Prisma CLI's `migrate` commands cannot run here; see STACK.md §4).
+ * Applies, creates and lists database migrations (README, "Migrations"):
  *
- *   npm run db:migrate                      apply pending migrations (like `prisma migrate deploy`)
- *   npm run db:migrate:create -- <name>     write prisma/<provider>/migrations/<UTC timestamp>_<name>/
- *                                           from the difference between the migrations and prisma/models
- *   npm run db:migrate:status               list pending / edited / failed migrations (exit 1 unless up to date)
+ *   npm run db:migrate                      apply pending migrations
+ *   npm run db:migrate:create -- <name>     write a new migration for DATABASE_URL's provider
+ *   npm run db:migrate:status               list pending / edited / failed migrations
  *
- * DATABASE_URL picks the provider and the database (default file:./data/jwk-gateway.db, relative to
- * the current folder). `create` writes the migration for that provider only. A model change needs a
- * migration for BOTH providers, so run it twice:
- *
- *   npm run db:migrate:create -- add_status
- *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<scratch db> npm run db:migrate:create -- add_status
- *
- * `create` on Postgres needs the CREATEDB privilege (it replays the migrations on a temporary shadow
- * database). In production, where tsx is not installed, the compiled app applies migrations itself
- * with MIGRATE_ON_START=true.
+ * Reads DATABASE_URL like the gateway. The work is src/cli/migrate.ts.
  */
-import { describeMigrationError, migrate, providerOf, type MigrateCommand } from "../src/persistence/migrate.js";
-
-const DEFAULT_URL = "file:./data/jwk-gateway.db";
-const USAGE = "usage: tsx scripts/migrate.ts deploy | create <name> | status";
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command !== "deploy" && command !== "create" && command !== "status") {
-    console.error(USAGE);
-    return 2;
-  }
-  if ((command === "create" && rest.length !== 1) || (command !== "create" && rest.length > 0)) {
-    console.error(USAGE);
-    return 2;
-  }
-  const url = process.env.DATABASE_URL || DEFAULT_URL;
-  const provider = providerOf(url);
-  const where = `${provider} ${provider === "postgres" ? redact(url) : url}`;
-  const started = performance.now();
-  const took = () => `${Math.round(performance.now() - started)} ms`;
-
-  switch (command as MigrateCommand) {
-    case "deploy": {
-      const { applied } = await migrate("deploy", { provider, url });
-      if (applied.length === 0) console.log(`${where}: no pending migrations, the database is up to date (${took()})`);
-      else console.log(`${where}: applied ${applied.length} migration(s) (${took()}):\n${applied.map((name) => `  ${name}`).join("\n")}`);
-      return 0;
-    }
-    case "create": {
-      const created = await migrate("create", { provider, url, name: rest[0] });
-      if (created === null) console.log(`${provider}: no changes, prisma/models matches the ${provider} migrations; nothing written (${took()})`);
-      else console.log(`${provider}: created ${created.path} (${took()})\nReview it, then apply it with npm run db:migrate.`);
-      return 0;
-    }
-    case "status": {
-      const status = await migrate("status", { provider, url });
-      if (status.upToDate) {
-        console.log(`${where}: up to date (${took()})`);
-        return 0;
-      }
-      const lines = [`${where}: NOT up to date (${took()})`];
-      const list = (label: string, names: string[]) => {
-        if (names.length > 0) lines.push(`${label}:`, ...names.map((name) => `  ${name}`));
-      };
-      list("pending (run npm run db:migrate)", status.pending);
-      list("edited after they were applied", status.edited);
-      list("failed", status.failed);
-      list("applied to the database but missing from prisma/" + provider + "/migrations", status.unknown);
-      console.log(lines.join("\n"));
-      return 1;
-    }
-  }
-}
-
-/** The URL without its password. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
+import { runMigrate } from "../src/cli/migrate.js";
 
 // Exit explicitly: the schema engine leaves its 10 s advisory-lock timer pending after a Postgres
 // deploy, which would otherwise keep the process alive for that long (stdout/stderr are synchronous
 // for files and pipes on Linux, so nothing printed is lost).
-main(process.argv.slice(2)).then(
+runMigrate(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const url = process.env.DATABASE_URL?.trim() || DEFAULT_URL;
-    let provider: ReturnType<typeof providerOf> | undefined;
-    try {
-      provider = providerOf(url);
-    } catch {
-      provider = undefined;
-    }
-    console.error(`migrate failed: ${provider ? describeMigrationError(error, provider) : error instanceof Error ? error.message : String(error)}`);
+    console.error(`migrate failed: ${error instanceof Error ? error.message.split("\n", 1)[0] : String(error)}`);
     process.exit(1);
   },
 );

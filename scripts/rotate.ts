@@ -5,9 +5,9 @@
  *   npm run keys:rotate -- --status           rows per kek id
  *   npm run keys:rotate -- --batch-size 500   rows per transaction (default 100)
  *
- * Reads DATABASE_URL and SECRETS_SYSTEM like the gateway. The work is src/persistence/rotate-command.ts.
+ * Reads DATABASE_URL and SECRETS_SYSTEM like the gateway. The work is src/cli/rotate.ts.
  */
-import { runRotate } from "../src/persistence/rotate-command.js";
+import { runRotate } from "../src/cli/rotate.js";
 
 runRotate(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
   (code) => process.exit(code),

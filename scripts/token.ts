@@ -5,9 +5,9 @@
  *   npm run token -- list
  *   npm run token -- revoke <id|name>
  *
- * Reads DATABASE_URL like the gateway. The work is src/persistence/token-command.ts.
+ * Reads DATABASE_URL like the gateway. The work is src/cli/token.ts.
  */
-import { runToken } from "../src/persistence/token-command.js";
+import { runToken } from "../src/cli/token.js";
 
 runToken(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
   (code) => process.exit(code),

@@ -1,12 +1,13 @@
 /**
  * Configuration, read from the environment in one place. `loadConfig` validates every variable
  * and returns a frozen object, or throws a ConfigError naming the variable at fault.
+ *
+ * Every default and bound of a variable is written here, and the code that applies it imports it
+ * from here (never the other way round): config.ts sits below persistence and the transports, and
+ * imports only pure domain rules (algorithm and name predicates).
  */
-import { DEFAULT_KEY_CACHE_MAX_KEYS } from "./persistence/cached-repository.js";
-import { MIN_SECRET_LENGTH } from "./persistence/keyring.js";
-import { DEFAULT_DATABASE_TIMEOUT_MS, MAX_DATABASE_TIMEOUT_MS, MIN_DATABASE_TIMEOUT_MS } from "./persistence/database.js";
 import { availableParallelism } from "node:os";
-import { isRsaAlgorithm } from "./domain/generation-limiter.js";
+import { isRsaAlgorithm } from "./domain/algorithms.js";
 import { nameProblem } from "./domain/names.js";
 
 export interface Config {
@@ -22,7 +23,7 @@ export interface Config {
   /**
    * SECRETS_SYSTEM: the secrets that seal stored keys, as in Hydra the first seals and all open
    * (README, "Encryption at rest"). Undefined only on SQLite outside production, where a generated secret
-   * file next to the database stands in (src/persistence/dev-secret.ts).
+   * file next to the database stands in (src/persistence/sealing/dev-secret.ts).
    */
   readonly secretsSystem: readonly string[] | undefined;
   /**
@@ -57,11 +58,26 @@ export interface Config {
   readonly keyPoolAlgs: readonly string[];
   /**
    * DATABASE_TIMEOUT_MS: the longest a request waits for the database before it is answered 503
-   * SERVICE_UNAVAILABLE (README, "Timeouts and outages"; split up in src/persistence/database.ts).
+   * SERVICE_UNAVAILABLE (README, "Timeouts and outages"; split up in src/persistence/db/database.ts).
    * Default 5000.
    */
   readonly databaseTimeoutMs: number;
 }
+
+/** KEY_CACHE_MAX_KEYS's default, in keys (a few hundred MiB at most for RSA-4096 private keys). */
+export const DEFAULT_KEY_CACHE_MAX_KEYS = 50_000;
+
+/**
+ * Shortest SECRETS_SYSTEM secret accepted, in characters (Hydra refuses fewer than 16; README,
+ * "Configuring `SECRETS_SYSTEM`"). The keyring and the development secret file apply it too.
+ */
+export const MIN_SECRET_LENGTH = 32;
+
+/** DATABASE_TIMEOUT_MS's default (README, "Timeouts and outages"). */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
+/** DATABASE_TIMEOUT_MS's range: below 500 ms a loaded but healthy database would be refused. */
+export const MIN_DATABASE_TIMEOUT_MS = 500;
+export const MAX_DATABASE_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_KEY_GENERATION_QUEUE = 16;
 export const DEFAULT_KEY_POOL_SIZE = 4;
@@ -92,9 +108,17 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * DATABASE_URL as the gateway reads it (trimmed; DEFAULT_DATABASE_URL when unset or blank), not yet
+ * checked: for the migration tool, which needs no other variable and names a bad URL itself.
+ */
+export function readDatabaseUrl(env: Env): string {
+  return nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL;
+}
+
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === "production";
-  const databaseUrl = nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL;
+  const databaseUrl = readDatabaseUrl(env);
   const sqlite = databaseUrl.startsWith("file:");
   if (!sqlite && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
     throw new ConfigError("DATABASE_URL", "must start with file: (SQLite) or postgresql:// (Postgres)");

@@ -18,7 +18,7 @@ describe("loadConfig", () => {
       graphqlIntrospection: true,
       graphqlExplorer: true,
       corsOrigins: [],
-      // RSA key pool and generation limits (test/persistence/key-pool.test.ts checks them further).
+      // RSA key pool and generation limits (test/persistence/pool/key-pool.test.ts checks them further).
       keyPoolSize: 4,
       keyPoolAlgs: ["RS256"],
       keyGenerationConcurrency: defaultKeyGenerationConcurrency(),

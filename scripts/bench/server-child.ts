@@ -46,8 +46,8 @@ serveChild(async (init: ServerInit) => {
   const openBulk = async (): Promise<Bulk | { error: string }> => {
     try {
       const [{ openKeyStore }, { PrismaJsonWebKeyRepository }, { generateJwk }, { validateJwk }] = await Promise.all([
-        import("../../src/persistence/key-store.js"),
-        import("../../src/persistence/prisma-repository.js"),
+        import("../../src/persistence/sealing/key-store.js"),
+        import("../../src/persistence/keys/repository.js"),
         import("../../src/domain/generate.js"),
         import("../../src/domain/validate.js"),
       ]);
@@ -188,7 +188,7 @@ serveChild(async (init: ServerInit) => {
  */
 async function issueBenchToken(app: { database: unknown }): Promise<{ token?: string; readToken?: string; note: string }> {
   try {
-    const [{ issueToken }, { PrismaTokenStore }] = await Promise.all([import("../../src/auth/tokens.js"), import("../../src/persistence/prisma-token-store.js")]);
+    const [{ issueToken }, { PrismaTokenStore }] = await Promise.all([import("../../src/auth/tokens.js"), import("../../src/persistence/tokens/token-store.js")]);
     const store = new PrismaTokenStore(app.database as ConstructorParameters<typeof PrismaTokenStore>[0]);
     const issued = await issueToken(store, { name: "bench", scopes: ["keys:read", "keys:read-private", "keys:write"] });
     const reader = await issueToken(store, { name: "bench-reader", scopes: ["keys:read"] });

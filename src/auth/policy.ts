@@ -19,7 +19,7 @@
  * test/auth/matrix.test.ts checks every operation of both transports against its own copy of the
  * table below, and each private member through every way of selecting it.
  */
-import { ForbiddenError, UnauthenticatedError } from "../domain/errors.js";
+import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import type { Principal } from "./caller.js";
 import { PRIVATE_MEMBERS_SCOPE, type Scope } from "./scopes.js";
 

@@ -37,7 +37,7 @@ export interface StoredToken {
 export type TokenStatus = "active" | "expired" | "revoked";
 
 /**
- * The storage port for tokens (src/persistence/prisma-token-store.ts implements it on the gateway's
+ * The storage port for tokens (src/persistence/tokens/token-store.ts implements it on the gateway's
  * database, table api_token).
  */
 export interface TokenStore {

@@ -42,7 +42,7 @@ export interface AuditQuery {
   before?: number;
 }
 
-/** The audit port; src/persistence/prisma-audit-log.ts stores it in the gateway's database (table audit_event). */
+/** The audit port; src/persistence/audit/audit-log.ts stores it in the gateway's database (table audit_event). */
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   /** Newest first. */

@@ -8,7 +8,7 @@
  *
  * Messages name the member, never its value: the value may be secret key material.
  */
-import { InvalidKeyError } from "./errors.js";
+import { InvalidKeyError } from "../errors.js";
 
 const BASE64URL_ALPHABET = /^[A-Za-z0-9_-]*$/;
 

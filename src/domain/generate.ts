@@ -15,7 +15,7 @@ import {
   type GeneratableAlgorithm,
 } from "./algorithms.js";
 import { encodeBase64url } from "./base64url.js";
-import { UnsupportedAlgorithmError } from "./errors.js";
+import { UnsupportedAlgorithmError } from "../errors.js";
 import { normalizeJwk, type Jwk, type KeyType } from "./jwk.js";
 import { RSA_MAX_BITS, RSA_MIN_BITS } from "./validate.js";
 

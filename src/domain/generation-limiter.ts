@@ -17,11 +17,7 @@
  *
  * Pure domain code: no I/O, no timers.
  */
-import { KeyGenerationBusyError } from "./errors.js";
-
-// The algorithms whose generation is limited: RSA (RS* and PS*). The predicate lives with the other
-// algorithm predicates; re-exported here for the callers that still import it from this module.
-export { isRsaAlgorithm } from "./algorithms.js";
+import { KeyGenerationBusyError } from "../errors.js";
 
 export interface GenerationLimits {
   /** Generations running at once, ≥ 1. */

@@ -3,7 +3,7 @@
  * arguments, REST paths and bodies, JWKS_BROADCAST_SETS). One rule, here, so that no path accepts a
  * name another refuses.
  *
- * A name is stored as it is and is part of what its key is sealed for (the AAD of codec.ts), so an
+ * A name is stored as it is and is part of what its key is sealed for (the AAD of persistence/sealing/seal.ts), so an
  * accepted name must come back from either store exactly as it was given. That excludes:
  * - strings that are not well-formed Unicode (a lone UTF-16 surrogate, e.g. JSON's `"a\ud800"`):
  *   SQLite stores them as U+FFFD, so the key no longer opens under the name it was sealed for, and
@@ -11,7 +11,7 @@
  * - control characters, C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F): Postgres text
  *   cannot hold NUL, and none of them belongs in a name that logs and audit records show.
  */
-import { BadInputError } from "./errors.js";
+import { BadInputError } from "../errors.js";
 
 /** Longest `set` or `kid` accepted, in UTF-16 code units (Hydra's columns are varchar(255)). */
 export const MAX_NAME_LENGTH = 255;

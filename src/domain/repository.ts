@@ -1,6 +1,6 @@
 /**
  * The storage port. The domain owns this interface; `src/persistence` implements it once per
- * provider family (Prisma on SQLite and Postgres) and `test/persistence/repository.contract.ts`
+ * provider family (Prisma on SQLite and Postgres) and `test/persistence/keys/repository.contract.test.ts`
  * runs one contract suite against every implementation.
  *
  * Keys handed to the repository are already validated. Every method that writes more than one row

@@ -14,11 +14,11 @@ import { randomUUID } from "node:crypto";
 import DataLoader from "dataloader";
 import { INTERNAL_CALLER, type Caller } from "../auth/caller.js";
 import { authorizeOperation, canReadPrivateMembers, type Operation } from "../auth/policy.js";
-import { DEFAULT_KEY_USE } from "./algorithms.js";
+import { DEFAULT_KEY_USE, isRsaAlgorithm } from "./algorithms.js";
 import { AUDIT_OK, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditEvent, type AuditLog } from "./audit.js";
-import { BadInputError, JwkGatewayError, NotFoundError } from "./errors.js";
+import { BadInputError, JwkGatewayError, NotFoundError } from "../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
-import { isRsaAlgorithm, type GenerationLimiter } from "./generation-limiter.js";
+import type { GenerationLimiter } from "./generation-limiter.js";
 import { toPublicJwk, toPublicJwks, type Jwk, type JwkInput, type JwkSet, type SymmetricProjection } from "./jwk.js";
 import { checkName } from "./names.js";
 import type { JsonWebKeyRepository, ReadSession } from "./repository.js";
@@ -94,7 +94,7 @@ export interface JsonWebKeyServiceOptions {
   /** Called after each key generation with its algorithm and how long it took (metrics). */
   onKeyGenerated?: (alg: string, seconds: number) => void;
   /**
-   * Keys generated ahead of time (the RSA key pool, persistence/key-pool.ts): asked first, with the
+   * Keys generated ahead of time (the RSA key pool, persistence/pool/key-pool.ts): asked first, with the
    * request's defaulted kid and use; `undefined` means generate inline. A key it returns is never
    * handed out again, even when storing it fails. Not reported to onKeyGenerated.
    */

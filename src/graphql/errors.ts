@@ -5,7 +5,7 @@
  */
 import { Kind, parse, type ASTNode, type GraphQLFormattedError, type ValueNode } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { JwkGatewayError } from "../domain/errors.js";
+import { JwkGatewayError } from "../errors.js";
 import { describeError, type Logger } from "../logging.js";
 
 /** Codes Apollo and graphql-js give to problems with the request itself: safe to show as they are. */

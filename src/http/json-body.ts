@@ -1,7 +1,7 @@
 /**
  * The server's `application/json` body parser (GraphQL's and every route's outside the REST plugin,
  * which keeps its own with Hydra's error envelope, src/rest/api.ts): Fastify's secure parser, then
- * the text rules of src/rest/json.ts, so that /graphql refuses what REST refuses: a member name
+ * the text rules of json-text.ts, so that /graphql refuses what REST refuses: a member name
  * repeated within one object (RFC 7517 §4; JSON.parse would keep the last, so GraphQL variables
  * holding `"d"` twice would be read differently by another parser) and nesting past MAX_JSON_DEPTH.
  *
@@ -10,7 +10,7 @@
  * value, and say nothing of V8's own parse messages, which quote the body.
  */
 import type { FastifyInstance } from "fastify";
-import { describeJsonTextProblem, jsonTextProblem } from "../rest/json.js";
+import { describeJsonTextProblem, jsonTextProblem } from "./json-text.js";
 
 /** A request body refused before any handler runs; answered 400 by the server's error handler. */
 export class JsonBodyError extends Error {

@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { httpStatusOf, JwkGatewayError, type KeyIntegrityError } from "../domain/errors.js";
+import { httpStatusOf, JwkGatewayError, type KeyIntegrityError } from "../errors.js";
 import { toPublicJwks, type Jwk } from "../domain/jwk.js";
 import { describeError } from "../logging.js";
 

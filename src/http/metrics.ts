@@ -4,14 +4,14 @@
  * Every app owns its own prom-client Registry (never the global one), so several apps in one
  * process, as in the test suites, count separately. Label values come from closed sets only: the
  * transport, the seed's operation ids (GraphQL root fields of the schema, REST routes' operationId),
- * the error codes of domain/errors.ts (plus GraphQL's request-error codes) and the generatable
+ * the error codes of src/errors.ts (plus GraphQL's request-error codes) and the generatable
  * algorithms, and the configured broadcast sets (JWKS_BROADCAST_SETS). Nothing a caller types (a set
  * name, a kid, a message) ever becomes a label, so the series stay bounded and no key material can
  * reach them (test/http/metrics.test.ts, "holds no key material").
  */
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { ERROR_CODES } from "../domain/errors.js";
+import { ERROR_CODES } from "../errors.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {

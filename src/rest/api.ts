@@ -19,10 +19,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { isOperation, type Operation } from "../auth/policy.js";
 import type { JsonWebKeyService } from "../domain/service.js";
 import { authenticateRequest, type Authenticate } from "../http/auth.js";
-import { ForbiddenError, KeyGenerationBusyError } from "../domain/errors.js";
+import { ForbiddenError, KeyGenerationBusyError } from "../errors.js";
 import { describeError } from "../logging.js";
 import { internalError, MalformedBodyError, toRestError } from "./errors.js";
-import { describeJsonTextProblem, jsonTextProblem } from "./json.js";
+import { describeJsonTextProblem, jsonTextProblem } from "../http/json-text.js";
 import { keyRoutes } from "./routes.js";
 import { SHARED_SCHEMAS } from "./schemas.js";
 
@@ -56,7 +56,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
     parseJson(request, body as string, (error, value) => {
       if (error) return done(new MalformedBodyError(describeJsonError(error)), undefined);
       // JSON.parse keeps the last of two equal member names; refuse them instead. And refuse
-      // deep nesting before the schema validator or the service recurses into it (rest/json.ts).
+      // deep nesting before the schema validator or the service recurses into it (http/json-text.ts).
       const problem = jsonTextProblem(body as string);
       if (problem !== undefined) return done(new MalformedBodyError(describeJsonTextProblem(problem)), undefined);
       done(null, value);

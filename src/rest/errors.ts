@@ -8,7 +8,7 @@
  * refusals keep Hydra's `error` string for their status and carry the domain's message, which never
  * holds key material.
  */
-import { httpStatusOf, JwkGatewayError, type ErrorCode } from "../domain/errors.js";
+import { httpStatusOf, JwkGatewayError, type ErrorCode } from "../errors.js";
 
 export interface HydraErrorBody {
   error: string;

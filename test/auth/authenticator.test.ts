@@ -4,7 +4,7 @@ import { Authenticator, bearerToken, isLoopbackHost } from "../../src/auth/authe
 import { OPEN_MODE_ACTOR } from "../../src/auth/caller.js";
 import { authorize } from "../../src/auth/policy.js";
 import { issueToken, tokenStatus, type StoredToken, type TokenStore } from "../../src/auth/tokens.js";
-import { UnavailableError } from "../../src/domain/errors.js";
+import { UnavailableError } from "../../src/errors.js";
 
 function memoryStore() {
   const tokens: StoredToken[] = [];

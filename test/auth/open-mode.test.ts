@@ -6,7 +6,7 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { StartupError } from "../../src/app.js";
-import { runToken } from "../../src/persistence/token-command.js";
+import { runToken } from "../../src/cli/token.js";
 import { newSet } from "../behaviour/fixtures.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { runMain } from "../support/main.js";

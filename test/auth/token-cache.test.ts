@@ -1,6 +1,6 @@
 /**
- * The token cache (src/persistence/cached-token-store.ts) on every store, with the real change feed
- * (src/persistence/feeds.ts): a repeated request does not read the token from the database, yet a
+ * The token cache (src/persistence/cache/cached-token-store.ts) on every store, with the real change feed
+ * (src/persistence/cache/feeds.ts): a repeated request does not read the token from the database, yet a
  * revocation acknowledged by any client of the database (this store, another connection, the
  * `npm run token` command) is refused on the very next request, and a token created later works at
  * once. Database reads are counted by a spy on the Prisma store behind the cache, not by timing.
@@ -9,13 +9,13 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Authenticator, type RejectionReason } from "../../src/auth/authenticator.js";
 import { hashSecret, issueToken, type StoredToken, type TokenStore } from "../../src/auth/tokens.js";
-import type { ChangeFeed } from "../../src/persistence/change-feed.js";
-import { CachedTokenStore } from "../../src/persistence/cached-token-store.js";
-import { openDatabase, type Database } from "../../src/persistence/database.js";
-import { openChangeFeed } from "../../src/persistence/feeds.js";
-import { migrate } from "../../src/persistence/migrate.js";
-import { PrismaTokenStore } from "../../src/persistence/prisma-token-store.js";
-import { runToken } from "../../src/persistence/token-command.js";
+import type { ChangeFeed } from "../../src/persistence/cache/change-feed.js";
+import { CachedTokenStore } from "../../src/persistence/cache/cached-token-store.js";
+import { openDatabase, type Database } from "../../src/persistence/db/database.js";
+import { openChangeFeed } from "../../src/persistence/cache/feeds.js";
+import { migrate } from "../../src/persistence/db/migrate.js";
+import { PrismaTokenStore } from "../../src/persistence/tokens/token-store.js";
+import { runToken } from "../../src/cli/token.js";
 import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { TEST_SECRET } from "../support/keyring.js";
 

@@ -1,7 +1,7 @@
 import { importJWK, jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RSA_BITS, GENERATABLE_ALGORITHMS, HMAC_KEY_BYTES, CURVE_OF } from "../../src/domain/algorithms.js";
-import { UnsupportedAlgorithmError } from "../../src/domain/errors.js";
+import { UnsupportedAlgorithmError } from "../../src/errors.js";
 import { generateJwk } from "../../src/domain/generate.js";
 import { normalizeJwk, toPublicJwk, type Jwk } from "../../src/domain/jwk.js";
 import { validateJwk } from "../../src/domain/validate.js";

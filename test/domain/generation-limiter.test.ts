@@ -5,8 +5,9 @@
  * work with promises it resolves itself: no assertion depends on how long anything takes.
  */
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, httpStatusOf, JwkGatewayError, KeyGenerationBusyError } from "../../src/domain/errors.js";
-import { GenerationLimiter, isRsaAlgorithm } from "../../src/domain/generation-limiter.js";
+import { ERROR_CODES, httpStatusOf, JwkGatewayError, KeyGenerationBusyError } from "../../src/errors.js";
+import { isRsaAlgorithm } from "../../src/domain/algorithms.js";
+import { GenerationLimiter } from "../../src/domain/generation-limiter.js";
 import type { Jwk } from "../../src/domain/jwk.js";
 import type { JsonWebKeyRepository } from "../../src/domain/repository.js";
 import { JsonWebKeyService } from "../../src/domain/service.js";

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JwkGatewayError } from "../../src/domain/errors.js";
+import { JwkGatewayError } from "../../src/errors.js";
 import { nameProblem } from "../../src/domain/names.js";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";

@@ -12,7 +12,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { JwkGatewayError } from "../../src/domain/errors.js";
+import { JwkGatewayError } from "../../src/errors.js";
 import { validateJwk, validateKeySet } from "../../src/domain/validate.js";
 
 const RUNS = Number(process.env.FC_RUNS ?? 1000);

@@ -17,7 +17,7 @@ import {
   encodeBase64urlUInt,
   isCanonicalBase64url,
 } from "../../src/domain/base64url.js";
-import { ConflictError, InvalidKeyError, JwkGatewayError } from "../../src/domain/errors.js";
+import { ConflictError, InvalidKeyError, JwkGatewayError } from "../../src/errors.js";
 import { normalizeJwk, toPublicJwk, type Jwk, type JwkInput } from "../../src/domain/jwk.js";
 import {
   MAX_KEY_BYTES,

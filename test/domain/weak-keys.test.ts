@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { exportJWK, generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { x25519PublicKeyRefusal } from "../../src/domain/curve25519.js";
-import { InvalidKeyError } from "../../src/domain/errors.js";
+import { InvalidKeyError } from "../../src/errors.js";
 import { hasRocaFingerprint, isProbablePrime, modPow, PRIME_ROUNDS, rocaSubgroups, smallFactorOf, TRIAL_DIVISION_BOUND } from "../../src/domain/rsa-checks.js";
 import { RSA_PRIME_SIZE_SPREAD, validateJwk } from "../../src/domain/validate.js";
 import {

@@ -15,7 +15,7 @@ import { AuditResolver } from "../../src/graphql/audit.js";
 import { getIntrospectionQuery } from "graphql";
 import { GRAPHQL_LIMITS, HIDDEN_LIMIT_MESSAGE, INTROSPECTION_LIMITS } from "../../src/graphql/hardening.js";
 import { JsonWebKeyResolver } from "../../src/graphql/resolver.js";
-import { REQUEST_TIMEOUT_MS } from "../../src/http/server.js";
+import { REQUEST_TIMEOUT_MS } from "../../src/server.js";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, providers, type FreshDatabase, type Provider } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { execSql, queryRows } from "../support/rows.js";
-import { FEED_APPLICATION_NAME } from "../../src/persistence/feeds.js";
+import { FEED_APPLICATION_NAME } from "../../src/persistence/cache/feeds.js";
 
 const SET_QUERY = "query ($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }";
 const KEY_QUERY = "query ($set: String!, $kid: String!) { getJsonWebKey(set: $set, kid: $kid) { keys { kid } } }";

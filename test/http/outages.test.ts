@@ -17,7 +17,7 @@
 import net from "node:net";
 import Sqlite from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { databaseTimeouts } from "../../src/persistence/database.js";
+import { databaseTimeouts } from "../../src/persistence/db/database.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/postgres.js";
 import { tempSqlite, type TempSqlite } from "../support/sqlite.js";

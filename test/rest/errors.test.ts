@@ -1,13 +1,13 @@
 /**
  * REST error mapping, in-process (Fastify `inject`) over a store that fails: every domain code gets
- * the HTTP status of the one catalogue in src/domain/errors.ts, and anything unexpected is masked
+ * the HTTP status of the one catalogue in src/errors.ts, and anything unexpected is masked
  * as Hydra's generic 500 and logged, never returned.
  */
 import Fastify from "fastify";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { OPEN_MODE } from "../../src/auth/caller.js";
-import { BadInputError, ERROR_CODES, httpStatusOf, JwkGatewayError, UnavailableError, type ErrorCode } from "../../src/domain/errors.js";
+import { BadInputError, ERROR_CODES, httpStatusOf, JwkGatewayError, UnavailableError, type ErrorCode } from "../../src/errors.js";
 import type { JsonWebKeyRepository } from "../../src/domain/repository.js";
 import { JsonWebKeyService } from "../../src/domain/service.js";
 import { restApi } from "../../src/rest/api.js";

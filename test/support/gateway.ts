@@ -3,7 +3,7 @@
  *
  * Unless a test brings its own logger, the gateway logs at debug level into memory, and close()
  * fails if any private member of the keys left in the store appears in that log: every suite that
- * starts a gateway doubles as a leak check (NL-3).
+ * starts a gateway doubles as a leak check (test/api/no-leak.test.ts is the dedicated one).
  */
 import "reflect-metadata";
 import { Writable } from "node:stream";
@@ -44,7 +44,7 @@ export interface StartOptions {
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   // KEY_POOL_SIZE=0 unless a test asks for the pool: its background fills would add SQL statements and
-  // make RSA creates come from the pool or not depending on timing (test/persistence/key-pool.test.ts tests it).
+  // make RSA creates come from the pool or not depending on timing (test/persistence/pool/key-pool.test.ts tests it).
   const config = loadConfig({ DATABASE_URL: options.databaseUrl, MIGRATE_ON_START: options.migrated ? "false" : "true", SECRETS_SYSTEM: TEST_SECRET, KEY_POOL_SIZE: "0", ...options.env });
   const capture = options.logger === undefined ? new LogCapture() : undefined;
   const app = await createApp(config, {

@@ -3,8 +3,8 @@
  * unless a test says otherwise, so data written through one is readable through the other.
  * Derivations are cached per process: scrypt is deliberately slow.
  */
-import { Keyring } from "../../src/persistence/keyring.js";
-import { KeySealer } from "../../src/persistence/seal.js";
+import { Keyring } from "../../src/persistence/sealing/keyring.js";
+import { KeySealer } from "../../src/persistence/sealing/seal.js";
 
 export const TEST_SECRET = "jwk-gateway test secret: 0123456789abcdef";
 export const OTHER_SECRET = "jwk-gateway other secret: fedcba9876543210";

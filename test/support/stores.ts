@@ -13,10 +13,10 @@
  * open() makes a new database (jwkgw_test_<random>) and close() drops it. Keys are sealed with the
  * test keyring (TEST_SECRET, as the gateways of gateway.ts use).
  */
-import { openDatabase, type Database } from "../../src/persistence/database.js";
-import { migrate } from "../../src/persistence/migrate.js";
-import { PrismaJsonWebKeyRepository } from "../../src/persistence/prisma-repository.js";
-import type { KeySealer } from "../../src/persistence/seal.js";
+import { openDatabase, type Database } from "../../src/persistence/db/database.js";
+import { migrate } from "../../src/persistence/db/migrate.js";
+import { PrismaJsonWebKeyRepository } from "../../src/persistence/keys/repository.js";
+import type { KeySealer } from "../../src/persistence/sealing/seal.js";
 import { freshDatabase, providers, type Provider } from "./databases.js";
 import { testSealer } from "./keyring.js";
 

@@ -4,8 +4,8 @@
  */
 import { SCOPES, type Scope } from "../../src/auth/scopes.js";
 import { issueToken } from "../../src/auth/tokens.js";
-import type { Database } from "../../src/persistence/database.js";
-import { PrismaTokenStore } from "../../src/persistence/prisma-token-store.js";
+import type { Database } from "../../src/persistence/db/database.js";
+import { PrismaTokenStore } from "../../src/persistence/tokens/token-store.js";
 
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;

@@ -3,7 +3,7 @@
  * `key_ops` must agree with each other and with the key (docs/validation-rules.md, "alg, use and
  * key_ops"; RFC 7517 §4.2, §4.3; RFC 8725 §3.1).
  */
-import { InvalidKeyError } from "../errors.js";
+import { InvalidKeyError } from "../../errors.js";
 import type { Jwk, KeyType } from "../jwk.js";
 import { quote } from "../text.js";
 

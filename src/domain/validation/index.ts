@@ -19,7 +19,7 @@
  * clients send null for "not given"), and so does an empty `alg` or `use` (Hydra's SDKs send "" for
  * unset strings).
  */
-import { BadInputError, ConflictError, InvalidKeyError } from "../errors.js";
+import { BadInputError, ConflictError, InvalidKeyError } from "../../errors.js";
 import { normalizeJwk, type Jwk, type JwkInput, type KeyType } from "../jwk.js";
 import { quote } from "../text.js";
 import { checkAlg, checkKeyOps, checkUse, type AlgorithmRule } from "./algorithm-rules.js";

@@ -3,7 +3,7 @@
  * deep, a known kty, a kid, and only the members its kty has, each of the right type. Everything
  * after this works on a `Jwk` holding exactly the members jwk-gateway keeps.
  */
-import { InvalidKeyError } from "../errors.js";
+import { InvalidKeyError } from "../../errors.js";
 import { jsonShapeProblem, MAX_JSON_DEPTH } from "../json-depth.js";
 import { JWK_MEMBERS, type Jwk, type JwkInput, type KeyType } from "../jwk.js";
 import { MAX_NAME_LENGTH } from "../names.js";

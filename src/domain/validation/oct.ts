@@ -3,7 +3,7 @@
  * (docs/validation-rules.md, "oct"; RFC 7518 §3.2).
  */
 import { decodeBase64url } from "../base64url.js";
-import { InvalidKeyError } from "../errors.js";
+import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
 import { quote } from "../text.js";
 import type { AlgorithmRule } from "./algorithm-rules.js";

@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { decodeBase64url } from "../base64url.js";
 import { ed25519PublicKeyRefusal } from "../curve25519.js";
-import { InvalidKeyError } from "../errors.js";
+import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
 import { quote } from "../text.js";
 import { required } from "./members.js";

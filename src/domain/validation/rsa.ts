@@ -4,7 +4,7 @@
  * `e`.
  */
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "../base64url.js";
-import { InvalidKeyError } from "../errors.js";
+import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
 import { hasRocaFingerprint, isProbablePrime, isProbablePrimeModulus, smallFactorOf, TRIAL_DIVISION_BOUND } from "../rsa-checks.js";
 import { required, RSA_PRIVATE_MEMBERS } from "./members.js";

@@ -3,7 +3,7 @@
  * (docs/validation-rules.md, "Certificates: x5c, x5t, x5t#S256"; RFC 7517 §4.7–§4.9).
  */
 import { createHash, X509Certificate, type JsonWebKey } from "node:crypto";
-import { InvalidKeyError } from "../errors.js";
+import { InvalidKeyError } from "../../errors.js";
 import type { Jwk, JwkInput } from "../jwk.js";
 import type { StringMember } from "./members.js";
 

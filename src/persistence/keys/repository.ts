@@ -1,0 +1,280 @@
+/**
+ * The JsonWebKeyRepository on Prisma, for SQLite and PostgreSQL alike (table json_web_key).
+ *
+ * Order: newest first = ORDER BY createdAt DESC, seq DESC (seq is the insertion sequence).
+ *
+ * Concurrency:
+ * - Multi-row writes are Prisma batch transactions (`$transaction([...])`), never interactive ones.
+ * - PostgreSQL: every write that inserts into a set (addKey, upsertKey, replaceKeySet) first takes
+ *   `pg_advisory_xact_lock(<namespace>, hashtext(set))` inside its transaction. Under Read Committed a
+ *   delete-all/insert-all without it lets two concurrent replacements commit the union of both
+ *   lists (test/persistence/keys/repository.contract.test.ts races them). Write conflicts (P2034: 40001/40P01) retry the whole transaction.
+ * - SQLite: addKey (every create) is group-committed (db/group-commit.ts): the keys of concurrent
+ *   creates are inserted together, in one transaction with their audit records, as the connection
+ *   becomes free: one fsync for all, and two statements whatever their number.
+ * - SQLite: every call of this repository runs alone, in FIFO order, per client, behind the same
+ *   queue as the other stores (db/store-runner.ts says why).
+ *
+ * Time: every call is bounded (db/store-runner.ts), so a database that stops answering fails calls
+ * with UnavailableError instead of hanging them (README, "Timeouts and outages").
+ *
+ * Errors: a unique violation (P2002 on both providers) becomes ConflictError; an unreachable,
+ * refusing or silent database becomes UnavailableError (with the original as `cause`); a row that
+ * fails to open becomes KeyIntegrityError (reported to `onIntegrityFailure` first); anything else is
+ * passed on unchanged.
+ *
+ * Key material is sealed by the KeySealer on every write and opened on every read (sealing/codec.ts).
+ *
+ * Change feed: nothing to do here. Triggers announce every change to json_web_key in the writing
+ * transaction (pg_notify on Postgres, a change counter on SQLite; migration
+ * 20261127095600_change_counter), whoever the writer is (cache/change-feed.ts).
+ *
+ * Audit: every write method takes an optional AuditEntry and inserts it in the write's own batch
+ * transaction (audit/audit-log.ts), so the record exists if and only if the write committed.
+ */
+import { ConflictError, KeyIntegrityError } from "../../errors.js";
+import type { Jwk } from "../../domain/jwk.js";
+import type { JsonWebKeyRepository } from "../../domain/repository.js";
+import type { AuditEntry } from "../../domain/audit.js";
+import { auditRow } from "../audit/audit-row.js";
+import { decodeKey, encodeKey, type StoredRow } from "../sealing/codec.js";
+import type { KeySealer } from "../sealing/seal.js";
+import { GroupCommit, type Pending } from "../db/group-commit.js";
+import { insertAuditRows, insertKeyRows } from "../db/raw-inserts.js";
+import type { Prisma } from "../../generated/sqlite/client.js";
+import type { Database, Db } from "../db/database.js";
+import { isUniqueViolation, prismaCode, storeRunner } from "../db/store-runner.js";
+
+/** First key of the two-key advisory lock: "JWKS" as an int4, so our locks never meet other users'. */
+export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;
+
+const LOCK_SQL = `SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, hashtext($1))`;
+const NEWEST_FIRST = [{ createdAt: "desc" }, { seq: "desc" }] as const;
+const STORED = { set: true, kid: true, format: true, data: true, kekId: true } as const;
+const MAX_ATTEMPTS = 3;
+
+type Write = Prisma.PrismaPromise<unknown>;
+
+/** Most keys one SQLite group commit inserts. */
+const MAX_ADD_BATCH = 512;
+
+interface PendingAdd {
+  set: string;
+  kid: string;
+  /** Sealed when the key is queued, so the queue's turn is spent on SQL only. */
+  row: ReturnType<PrismaJsonWebKeyRepository["row"]>;
+  audit?: AuditEntry;
+}
+
+export interface RepositoryOptions {
+  /** Told about every row that fails to open, before the error reaches the caller (for the log). */
+  onIntegrityFailure?: (error: KeyIntegrityError) => void;
+}
+
+export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
+  private readonly db: Db;
+  private readonly postgres: boolean;
+  private readonly run: <T>(work: () => Promise<T>) => Promise<T>;
+  private readonly onIntegrityFailure: (error: KeyIntegrityError) => void;
+  /** SQLite: creates waiting for their group commit (addKey). */
+  private readonly adds: GroupCommit<PendingAdd>;
+
+  constructor(
+    database: Database,
+    private readonly sealer: KeySealer,
+    options: RepositoryOptions = {},
+  ) {
+    this.db = database.client;
+    this.postgres = database.provider === "postgres";
+    this.run = storeRunner(database);
+    this.onIntegrityFailure = options.onIntegrityFailure ?? (() => {});
+    this.adds = new GroupCommit<PendingAdd>({
+      run: (work) => this.run(work),
+      max: MAX_ADD_BATCH,
+      commit: (batch) => this.insertAdds(batch),
+      failed: (batch, error) => this.addsFailed(batch, error),
+    });
+  }
+
+  async getKeySet(set: string): Promise<Jwk[]> {
+    const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
+    // One row that does not open fails the whole set: a set is never served with a key silently missing.
+    return rows.map((row) => this.decode(row));
+  }
+
+  /**
+   * The keys of a set that open, newest first, and the rows that do not, reported to the caller
+   * instead of failing the read: for the public JWKS, which one damaged row must not take down for
+   * every verifier. Admin reads keep getKeySet's all-or-nothing. Not reported to onIntegrityFailure
+   * (the caller says what it did with them).
+   */
+  async getReadableKeySet(set: string): Promise<{ keys: Jwk[]; unreadable: KeyIntegrityError[] }> {
+    const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
+    const keys: Jwk[] = [];
+    const unreadable: KeyIntegrityError[] = [];
+    for (const row of rows) {
+      try {
+        keys.push(decodeKey(this.sealer, row));
+      } catch (error) {
+        // decodeKey's other errors (an unknown format) are about the row too; their messages never echo `data`.
+        unreadable.push(error instanceof KeyIntegrityError ? error : new KeyIntegrityError(row.set, row.kid, error instanceof Error ? error.message : String(error)));
+      }
+    }
+    return { keys, unreadable };
+  }
+
+  async getKey(set: string, kid: string): Promise<Jwk | undefined> {
+    const row = await this.run(() => this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }));
+    return row ? this.decode(row) : undefined;
+  }
+
+  addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
+    const add: PendingAdd = { set, kid: key.kid, row: this.row(set, key, new Date()), audit };
+    return this.postgres ? this.addAlone(add) : this.adds.add(add);
+  }
+
+  async upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
+    // Delete then insert (rather than update) so that the key gets a new seq and becomes the newest.
+    await this.write(set, () => [
+      this.db.jsonWebKey.deleteMany({ where: { set, kid: key.kid } }),
+      this.db.jsonWebKey.create({ data: this.row(set, key, new Date()) }),
+      ...this.audited(audit),
+    ]);
+  }
+
+  async replaceKeySet(set: string, keys: readonly Jwk[], audit?: AuditEntry): Promise<void> {
+    try {
+      await this.write(set, () => {
+        // One timestamp for the whole list: the seq tie-break then makes the last key the newest.
+        const now = new Date();
+        const writes: Write[] = [this.db.jsonWebKey.deleteMany({ where: { set } })];
+        if (keys.length > 0) writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => this.row(set, key, now)) }));
+        return [...writes, ...this.audited(audit)];
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const kid = duplicateKid(keys);
+        throw new ConflictError(
+          kid === undefined ? `The keys for set ${quote(set)} conflict with each other` : `The keys for set ${quote(set)} contain the kid ${quote(kid)} more than once`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async deleteKey(set: string, kid: string, audit?: AuditEntry): Promise<boolean> {
+    return this.remove({ set, kid }, audit);
+  }
+
+  async deleteKeySet(set: string, audit?: AuditEntry): Promise<boolean> {
+    return this.remove({ set }, audit);
+  }
+
+  async ping(): Promise<void> {
+    await this.run(() => this.db.$queryRaw`SELECT 1`);
+  }
+
+  /**
+   * Runs the writes atomically: on Postgres behind the set's advisory lock, retried on write
+   * conflicts; on SQLite as one transaction (or the single statement alone). `build` is called per
+   * attempt because Prisma's promises run once.
+   */
+  private write(set: string, build: () => Write[]): Promise<void> {
+    return this.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const writes = build();
+        try {
+          if (this.postgres) {
+            await this.db.$transaction([this.db.$executeRawUnsafe(LOCK_SQL, set), ...writes]);
+          } else if (writes.length === 1) {
+            await writes[0];
+          } else {
+            await this.db.$transaction(writes);
+          }
+          return;
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || prismaCode(error) !== "P2034") throw error;
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 20));
+        }
+      }
+    });
+  }
+
+  /** One key in its own transaction (with its audit record). */
+  private async addAlone(add: PendingAdd): Promise<void> {
+    try {
+      await this.write(add.set, () => [this.db.jsonWebKey.create({ data: add.row }), ...this.audited(add.audit)]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A key with kid ${quote(add.kid)} already exists in set ${quote(add.set)}`);
+      throw error;
+    }
+  }
+
+  /** SQLite group commit (db/group-commit.ts): the keys of a batch and their audit records, in one transaction. */
+  private async insertAdds(batch: readonly PendingAdd[]): Promise<void> {
+    // Raw multi-row INSERTs: Prisma compiles every createMany afresh (db/raw-inserts.ts).
+    const keys = insertKeyRows("sqlite", batch.map((add) => add.row));
+    const writes: Write[] = [this.db.$executeRawUnsafe(keys.sql, ...keys.args)];
+    const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
+    if (audits.length > 0) {
+      const records = insertAuditRows("sqlite", audits);
+      writes.push(this.db.$executeRawUnsafe(records.sql, ...records.args));
+    }
+    await this.db.$transaction(writes);
+  }
+
+  /**
+   * A batch that failed on a unique violation (a kid that exists, or the same kid twice in the
+   * batch) is retried key by key, so that only the conflicting creates fail; any other failure fails
+   * them all (the transaction rolled back: nothing was written).
+   */
+  private async addsFailed(batch: readonly Pending<PendingAdd>[], error: unknown): Promise<void> {
+    if (!isUniqueViolation(error)) {
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    for (const write of batch) await this.addAlone(write.item).then(write.resolve, write.reject);
+  }
+
+  /** Deletes the matching rows (with the audit record in the same transaction); true when any was removed. */
+  private remove(where: { set: string; kid?: string }, audit?: AuditEntry): Promise<boolean> {
+    return this.run(async () => {
+      const deletion = this.db.jsonWebKey.deleteMany({ where });
+      if (!audit) return (await deletion).count > 0;
+      const [{ count }] = await this.db.$transaction([deletion, this.db.auditEvent.create({ data: auditRow(audit) })]);
+      return count > 0;
+    });
+  }
+
+  /** The audit record's insert, to go into a write's batch; none without an entry. */
+  private audited(audit: AuditEntry | undefined): Write[] {
+    return audit ? [this.db.auditEvent.create({ data: auditRow(audit) })] : [];
+  }
+
+  private decode(row: StoredRow): Jwk {
+    try {
+      return decodeKey(this.sealer, row);
+    } catch (error) {
+      if (error instanceof KeyIntegrityError) this.onIntegrityFailure(error);
+      throw error;
+    }
+  }
+
+  /** A new row, its key sealed for (set, kid). */
+  private row(set: string, key: Jwk, createdAt: Date) {
+    return { set, kid: key.kid, ...encodeKey(this.sealer, set, key), createdAt };
+  }
+}
+
+function duplicateKid(keys: readonly Jwk[]): string | undefined {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key.kid)) return key.kid;
+    seen.add(key.kid);
+  }
+  return undefined;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
