@@ -11,16 +11,18 @@ const SRC = path.resolve("src");
 
 /** Bottom first. Each entry is a path under src/ (a file or a folder, without extension). */
 const FLOORS: readonly (readonly string[])[] = [
-  ["errors"],
-  ["domain"],
-  ["config", "logging"],
-  ["db"],
-  ["sealing", "keys", "audit", "tokens", "cache", "pool"],
+  ["errors", "text", "logging"],
   ["auth"],
-  ["graphql", "rest"],
+  ["domain"],
+  ["config"],
+  ["persistence/db"],
+  ["persistence/sealing", "persistence/audit", "persistence/tokens", "persistence/cache"],
+  ["persistence/keys", "persistence/pool"],
   ["http"],
-  ["cli", "app"],
-  ["main"],
+  ["graphql", "rest"],
+  ["server"],
+  ["app"],
+  ["main", "cli"],
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -43,7 +45,8 @@ function importsOf(file: string): string[] {
 
 function floorOf(file: string): number | undefined {
   const relative = path.relative(SRC, file).replace(/\.ts$/, "").split(path.sep);
-  return FLOORS.findIndex((floor) => floor.some((room) => relative[0] === room || relative.join("/") === room));
+  const joined = relative.join("/");
+  return FLOORS.findIndex((floor) => floor.some((room) => joined === room || joined.startsWith(`${room}/`)));
 }
 
 const files = sourceFiles(SRC);

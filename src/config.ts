@@ -145,6 +145,11 @@ export function loadConfig(env: Env): Config {
   });
 }
 
+/** The entries of a comma-separated value, each trimmed, empty ones and repeats dropped (the first wins). */
+function commaList(raw: string | undefined): string[] {
+  return [...new Set((raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -181,7 +186,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function setList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return Object.freeze([...fallback]);
-  const sets = [...new Set(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  const sets = commaList(raw);
   if (sets.length === 0) throw new ConfigError(name, `must list at least one set name, got ${JSON.stringify(raw)}`);
   const bad = sets.find((set) => nameProblem(set) !== undefined);
   if (bad !== undefined) throw new ConfigError(name, `a set name ${nameProblem(bad)}, got ${JSON.stringify(bad.slice(0, 64))}`);
@@ -192,7 +197,7 @@ function setList(env: Env, name: string, fallback: readonly string[]): readonly 
 function rsaAlgorithmList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return Object.freeze([...fallback]);
-  const algs = [...new Set(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  const algs = commaList(raw);
   if (algs.length === 0) throw new ConfigError(name, `must list at least one algorithm, got ${JSON.stringify(raw)}`);
   const bad = algs.find((alg) => !isRsaAlgorithm(alg));
   if (bad !== undefined) {
@@ -207,7 +212,7 @@ function rsaAlgorithmList(env: Env, name: string, fallback: readonly string[]): 
  */
 function secretList(env: Env, name: string, requiredBecause: string | undefined): readonly string[] | undefined {
   const raw = nonEmpty(env[name]);
-  const secrets = [...new Set((raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  const secrets = commaList(raw);
   if (raw !== undefined && secrets.length === 0) throw new ConfigError(name, "lists no secret, only commas");
   if (secrets.length === 0) {
     if (requiredBecause === undefined) return undefined;
@@ -230,7 +235,7 @@ function secretList(env: Env, name: string, requiredBecause: string | undefined)
  */
 function originList(env: Env, name: string): readonly string[] {
   const raw = nonEmpty(env[name]);
-  const origins = [...new Set((raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  const origins = commaList(raw);
   for (const origin of origins) {
     let parsed: URL | undefined;
     try {

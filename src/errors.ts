@@ -3,6 +3,7 @@
  * and is masked as INTERNAL_SERVER_ERROR by the transports. The table below is the single place that
  * maps a code to its HTTP status (GraphQL uses the code itself as `extensions.code`).
  */
+import { quote } from "./text.js";
 
 export const ERROR_CODES = {
   BAD_USER_INPUT: 400,
@@ -11,7 +12,7 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
-  /** A stored key failed to open (tampered, swapped or sealed with an unknown secret): security.md A1.2. */
+  /** A stored key failed to open (tampered, swapped or sealed with an unknown secret): README, "Encryption at rest". */
   KEY_INTEGRITY: 500,
   // After KEY_INTEGRITY: a status seen without its error (metrics' outcomeOfStatus) maps to the last code listed.
   INTERNAL_SERVER_ERROR: 500,
@@ -33,7 +34,7 @@ export class JwkGatewayError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** A stable, machine-readable sub-code, e.g. `RSA_TOO_SMALL` (security.md §2.5). */
+    /** A stable, machine-readable sub-code, e.g. `RSA_TOO_SMALL` (docs/validation-rules.md). */
     readonly reason?: string,
   ) {
     super(message);
@@ -135,10 +136,6 @@ export class KeyIntegrityError extends JwkGatewayError {
     readonly kid: string,
     readonly detail: string,
   ) {
-    super("KEY_INTEGRITY", `The stored key ${quoteName(kid)} in set ${quoteName(set)} failed its integrity check`);
+    super("KEY_INTEGRITY", `The stored key ${quote(kid)} in set ${quote(set)} failed its integrity check`);
   }
-}
-
-function quoteName(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

@@ -21,6 +21,7 @@ import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./ge
 import type { GenerationLimiter } from "./generation-limiter.js";
 import { toPublicJwk, toPublicJwks, type Jwk, type JwkInput, type JwkSet, type SymmetricProjection } from "./jwk.js";
 import { checkName } from "./names.js";
+import { quote } from "../text.js";
 import type { JsonWebKeyRepository, ReadSession } from "./repository.js";
 import { validateJwk, validateKeySet } from "./validate.js";
 
@@ -347,9 +348,4 @@ function asError(reason: unknown): Error {
 /** An audit outcome: the error's code, or INTERNAL_SERVER_ERROR for anything unexpected. */
 function outcomeOf(error: unknown): string {
   return error instanceof JwkGatewayError ? error.code : "INTERNAL_SERVER_ERROR";
-}
-
-/** Quotes a caller-chosen name for a message, cut short so a message stays readable. */
-function quote(name: string): string {
-  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
 }

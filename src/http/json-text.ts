@@ -16,7 +16,7 @@
  */
 
 import { MAX_JSON_DEPTH } from "../domain/json-depth.js";
-import { quote } from "../domain/text.js";
+import { quote } from "../text.js";
 
 export { MAX_JSON_DEPTH };
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ANONYMOUS, INTERNAL_CALLER, invalidCredentials, OPEN_MODE, tokenPrincipal, unverified, type Principal } from "../../src/auth/caller.js";
 import { authorizeOperation, authorizePrivateMembers, canReadPrivateMembers, OPERATION_SCOPES, type Operation } from "../../src/auth/policy.js";
 import { SCOPES } from "../../src/auth/scopes.js";
-import { UnavailableError } from "../../src/domain/errors.js";
+import { UnavailableError } from "../../src/errors.js";
 import { generateJwk } from "../../src/domain/generate.js";
 import { PRIVATE_MEMBERS, PUBLIC_MEMBERS, toPublicJwk, toPublicJwks, type Jwk } from "../../src/domain/jwk.js";
 

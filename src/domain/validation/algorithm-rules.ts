@@ -5,7 +5,7 @@
  */
 import { InvalidKeyError } from "../../errors.js";
 import type { Jwk, KeyType } from "../jwk.js";
-import { quote } from "../text.js";
+import { quote } from "../../text.js";
 
 export type KeyUse = "sig" | "enc";
 

@@ -6,7 +6,7 @@ import { createECDH, createPublicKey, type JsonWebKey } from "node:crypto";
 import { bytesToBigInt, decodeBase64url } from "../base64url.js";
 import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
-import { quote } from "../text.js";
+import { quote } from "../../text.js";
 import { required } from "./members.js";
 
 interface EcCurve {

@@ -21,7 +21,7 @@
  */
 import { BadInputError, ConflictError, InvalidKeyError } from "../../errors.js";
 import { normalizeJwk, type Jwk, type JwkInput, type KeyType } from "../jwk.js";
-import { quote } from "../text.js";
+import { quote } from "../../text.js";
 import { checkAlg, checkKeyOps, checkUse, type AlgorithmRule } from "./algorithm-rules.js";
 import { checkEc } from "./ec.js";
 import { checkIsObject, checkKeySize, checkKid, checkKty, readMembers } from "./members.js";

@@ -5,7 +5,7 @@
 import { decodeBase64url } from "../base64url.js";
 import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
-import { quote } from "../text.js";
+import { quote } from "../../text.js";
 import type { AlgorithmRule } from "./algorithm-rules.js";
 import { required } from "./members.js";
 

@@ -7,7 +7,7 @@ import { decodeBase64url } from "../base64url.js";
 import { ed25519PublicKeyRefusal } from "../curve25519.js";
 import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
-import { quote } from "../text.js";
+import { quote } from "../../text.js";
 import { required } from "./members.js";
 
 /** OKP curves RFC 8037 defines but jwk-gateway does not serve (yet): refused as unsupported. */

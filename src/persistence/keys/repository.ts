@@ -44,6 +44,7 @@ import { insertAuditRows, insertKeyRows } from "../db/raw-inserts.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
 import type { Database, Db } from "../db/database.js";
 import { isUniqueViolation, prismaCode, storeRunner } from "../db/store-runner.js";
+import { quote } from "../../text.js";
 
 /** First key of the two-key advisory lock: "JWKS" as an int4, so our locks never meet other users'. */
 export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;
@@ -273,8 +274,4 @@ function duplicateKid(keys: readonly Jwk[]): string | undefined {
     seen.add(key.kid);
   }
   return undefined;
-}
-
-function quote(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

@@ -1,6 +1,6 @@
 /** quote(): how a message shows a caller-chosen name (src/domain/text.ts). */
 import { describe, expect, it } from "vitest";
-import { quote } from "../../src/domain/text.js";
+import { quote } from "../src/text.js";
 
 describe("quote", () => {
   it("quotes a short name whole, as a JSON string (escapes included)", () => {
