@@ -17,6 +17,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify from "fastify";
+import type { FastifyReply } from "fastify";
 import { buildSchema } from "graphql";
 import { serveChild } from "./rpc.js";
 
@@ -30,7 +31,7 @@ export type BareRoute = "graphql" | "rest" | "restPublic" | "jwks";
 serveChild(async () => {
   const responses = new Map<BareRoute, { body: Buffer; headers: Record<string, string> }>();
   const app = Fastify({ logger: false, routerOptions: { maxParamLength: 1000 } });
-  const answer = (route: BareRoute) => async (_request: unknown, reply: import("fastify").FastifyReply) => {
+  const answer = (route: BareRoute) => async (_request: unknown, reply: FastifyReply) => {
     const response = responses.get(route);
     if (!response) return reply.status(404).send();
     return reply.headers(response.headers).send(response.body);

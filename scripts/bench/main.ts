@@ -123,7 +123,7 @@ for (const kind of wanted) {
     children.push(bare);
     log(`${kind}: gateway on ${server.origin} (pid ${server.process.pid}), bare route on ${bare.origin} (pid ${bare.process.pid})`);
     try {
-      const result = await runScenarios(kind as DbResult["kind"], current.description, server, bare, settings, log);
+      const result = await runScenarios(kind, current.description, server, bare, settings, log);
       databases.push(result);
       // The next database stores the same growth keys instead of generating them again.
       if (!settings.growthKeys && result.seed?.method.startsWith("repository")) settings.growthKeys = await server.call<unknown[]>("grownKeys");

@@ -20,7 +20,7 @@
  * with MIGRATE_ON_START=true.
  */
 import { readDatabaseUrl } from "../config.js";
-import { describeMigrationError, migrate, type MigrateCommand } from "../persistence/db/migrate.js";
+import { describeMigrationError, migrate } from "../persistence/db/migrate.js";
 import { providerOf, type Provider } from "../persistence/db/url.js";
 
 export interface MigrateIo {
@@ -62,7 +62,7 @@ async function run(argv: readonly string[], url: string, io: MigrateIo): Promise
   const started = performance.now();
   const took = () => `${Math.round(performance.now() - started)} ms`;
 
-  switch (command as MigrateCommand) {
+  switch (command) {
     case "deploy": {
       const { applied } = await migrate("deploy", { provider, url });
       if (applied.length === 0) io.out(`${where}: no pending migrations, the database is up to date (${took()})`);

@@ -16,6 +16,7 @@ import { BadInputError } from "../errors.js";
 /** Longest `set` or `kid` accepted, in UTF-16 code units (Hydra's columns are varchar(255)). */
 export const MAX_NAME_LENGTH = 255;
 
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 /** With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -80,7 +80,7 @@ export function documentLimits(options: { production: boolean; introspection: bo
       maxDirectives: { enabled: false },
       maxTokens: { enabled: false },
       blockFieldSuggestion: { enabled: false },
-    }).protect().validationRules as ValidationRule[];
+    }).protect().validationRules;
   const everyDocument = new ApolloArmor({
     maxDepth: { enabled: false },
     costLimit: { enabled: false },
@@ -96,7 +96,7 @@ export function documentLimits(options: { production: boolean; introspection: bo
   return {
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     plugins: [...(everyDocument.plugins as ApolloServerPlugin[]), ...(exposeLimits ? [] : [hideTokenLimit])],
-    validationRules: [...(everyDocument.validationRules as ValidationRule[]), depthAndCost],
+    validationRules: [...(everyDocument.validationRules), depthAndCost],
   };
 }
 

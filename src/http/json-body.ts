@@ -29,7 +29,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    parse(request, body as string, (error, value) => {
+    void parse(request, body as string, (error, value) => {
       if (error) return done(new JsonBodyError(describeParseError(error), "MALFORMED_BODY"), undefined);
       const problem = jsonTextProblem(body as string);
       if (problem !== undefined) {

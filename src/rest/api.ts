@@ -53,7 +53,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
     if (body === "") return done(null, undefined);
-    parseJson(request, body as string, (error, value) => {
+    void parseJson(request, body as string, (error, value) => {
       if (error) return done(new MalformedBodyError(describeJsonError(error)), undefined);
       // JSON.parse keeps the last of two equal member names; refuse them instead. And refuse
       // deep nesting before the schema validator or the service recurses into it (http/json-text.ts).

@@ -236,7 +236,7 @@ describe.each(await providers())("on %s: no private member in debug logs or erro
     logLines.length = 0;
     errorBodies.length = 0;
     secrets.clear();
-    globalThis.fetch = recordingFetch as typeof fetch;
+    globalThis.fetch = recordingFetch;
     database = await freshDatabase(provider);
     // The production logger configuration (redaction included), at debug, into memory.
     const logger = { level: "debug", stream: logStream, redact: REDACT_PATHS };

@@ -125,6 +125,8 @@ function restBody(operation: OpenApiOperation, target: Target): unknown {
       return target.replacement;
     case "JsonWebKeySet":
       return { keys: [target.replacement] };
+    default:
+      break;
   }
   throw new Error(`no fixture for the request body ${ref} of ${operation.operationId}; add one to restBody`);
 }

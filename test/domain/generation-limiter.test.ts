@@ -5,7 +5,7 @@
  * work with promises it resolves itself: no assertion depends on how long anything takes.
  */
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, httpStatusOf, JwkGatewayError, KeyGenerationBusyError } from "../../src/errors.js";
+import { ERROR_CODES, httpStatusOf, type JwkGatewayError, KeyGenerationBusyError } from "../../src/errors.js";
 import { isRsaAlgorithm } from "../../src/domain/algorithms.js";
 import { GenerationLimiter } from "../../src/domain/generation-limiter.js";
 import type { Jwk } from "../../src/domain/jwk.js";

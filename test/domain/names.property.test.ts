@@ -59,7 +59,7 @@ describe(`names (fast-check, ${RUNS} runs, seed ${SEED})`, () => {
             if (target === BROADCAST) {
               const jwks = await server.inject({ method: "GET", url: "/.well-known/jwks.json" });
               expect(jwks.statusCode).toBe(200);
-              expect((jwks.json() as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toContain(stored);
+              expect(jwks.json<{ keys: { kid: string }[] }>().keys.map((k) => k.kid)).toContain(stored);
             }
             await service.deleteJsonWebKey(target, stored);
             accepted++;

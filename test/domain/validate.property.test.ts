@@ -350,7 +350,7 @@ function check(original: Input, input: Input): Input | undefined {
   const secrets = secretsOf(original, input);
   let accepted: Input;
   try {
-    accepted = validateJwk(input as never) as unknown as Input;
+    accepted = validateJwk(input) as unknown as Input;
   } catch (error) {
     expectSafeRefusal(error, secrets);
     return undefined;
@@ -396,7 +396,7 @@ describe(`validateJwk under mutation (fast-check, ${RUNS} runs, seed ${SEED})`, 
         const name = at(present(original, PRIVATE).filter((member) => member !== "k"), pick);
         fc.pre(name !== undefined);
         const input = structuredClone(original);
-        apply(input, { op: "flipByte", pick: present(input, BINARY).indexOf(name!), index, bit });
+        apply(input, { op: "flipByte", pick: present(input, BINARY).indexOf(name), index, bit });
         expect(check(original, input)).toBeUndefined();
       }),
       PARAMETERS,
@@ -412,7 +412,7 @@ describe(`validateJwk under mutation (fast-check, ${RUNS} runs, seed ${SEED})`, 
         const secrets = secretsOf(...built.flatMap(({ original, input }) => [original, input]));
         let accepted: Input[];
         try {
-          accepted = validateKeySet(inputs as never) as unknown as Input[];
+          accepted = validateKeySet(inputs) as unknown as Input[];
         } catch (error) {
           if (error instanceof JwkGatewayError && error.code === "CONFLICT") {
             for (const secret of secrets) expect(error.message).not.toContain(secret.slice(0, 16));

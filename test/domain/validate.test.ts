@@ -17,7 +17,7 @@ import {
   encodeBase64urlUInt,
   isCanonicalBase64url,
 } from "../../src/domain/base64url.js";
-import { ConflictError, InvalidKeyError, JwkGatewayError } from "../../src/errors.js";
+import { ConflictError, InvalidKeyError, type JwkGatewayError } from "../../src/errors.js";
 import { normalizeJwk, toPublicJwk, type Jwk, type JwkInput } from "../../src/domain/jwk.js";
 import {
   MAX_KEY_BYTES,
@@ -765,7 +765,7 @@ describe("mutations (a small deterministic version of validate.property.test.ts)
         if (roll < 0.25) delete key[member];
         else if (roll < 0.5) key[member] = pick(oddValues);
         else if (roll < 0.75) key[member] = pick(bases)[member]; // moved across keys and kty
-        else if (typeof key[member] === "string" && (key[member] as string).length > 0) {
+        else if (typeof key[member] === "string" && (key[member]).length > 0) {
           const bytes = bytesOf(key[member]);
           if (bytes.length > 0) bytes[Math.floor(random() * bytes.length)] ^= 1 << Math.floor(random() * 8);
           key[member] = encodeBase64url(bytes);

@@ -385,7 +385,7 @@ describe("introspection, the explorer and field suggestions follow the environme
 
   it("outside production the suggestions stay, for the developer at the keyboard", async () => {
     started = await start();
-    const { body } = await started.gateway.graphql(typos[0]![1]);
+    const { body } = await started.gateway.graphql(typos[0][1]);
     expect(body.errors[0].message).toMatch(/Did you mean "keys"\?/);
   });
 });

@@ -52,7 +52,7 @@ describe.each(await providers())("the public JWKS with a key that does not open,
     const { service } = gateway.app;
     for (const kid of ["good", "tampered"]) {
       const { keys } = await service.createJsonWebKeySet(ID_TOKEN, { alg: "ES256", kid });
-      secrets.push(...PRIVATE_MEMBERS.flatMap((member) => (keys[0][member] ? [keys[0][member]!] : [])));
+      secrets.push(...PRIVATE_MEMBERS.flatMap((member) => (keys[0][member] ? [keys[0][member]] : [])));
     }
     await service.createJsonWebKeySet(ACCESS_TOKEN, { alg: "EdDSA", kid: "other-set" });
     expect(await jwks()).toEqual({ status: 200, kids: ["tampered", "good", "other-set"] });

@@ -33,7 +33,7 @@ function memberNames(value: unknown, into = new Set<string>()): Set<string> {
 function keysIn(value: unknown, into: Record<string, unknown>[] = []): Record<string, unknown>[] {
   if (Array.isArray(value)) for (const item of value) keysIn(item, into);
   else if (value && typeof value === "object") {
-    if ("kty" in value) into.push(value as Record<string, unknown>);
+    if ("kty" in value) into.push(value);
     for (const member of Object.values(value)) keysIn(member, into);
   }
   return into;

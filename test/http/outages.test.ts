@@ -181,8 +181,8 @@ describe("SQLite locked by another process", () => {
     expectAllWithinBound(answers);
     const byName = Object.fromEntries(answers.map((answer) => [answer.name, answer]));
     // The REST read returns private members, so it writes an audit record first: a write, like the creates.
-    for (const name of ["graphql write", "rest write", "rest read"]) expectUnavailable(byName[name]!);
-    for (const name of ["graphql read", "readiness", "public jwks"]) expect(byName[name]!.status, name).toBe(200);
+    for (const name of ["graphql write", "rest write", "rest read"]) expectUnavailable(byName[name]);
+    for (const name of ["graphql read", "readiness", "public jwks"]) expect(byName[name].status, name).toBe(200);
     locker.exec("COMMIT");
     await expectRecovered(gateway, "unlocked");
     // A write refused by the lock wrote nothing.

@@ -90,7 +90,7 @@ async function privateValuesIn(app: App): Promise<string[]> {
     const values: string[] = [];
     for (const { set } of sets) {
       const { keys } = await app.service.getJsonWebKeySet(set).catch(() => ({ keys: [] }));
-      for (const key of keys) for (const member of PRIVATE_MEMBERS) if (key[member]) values.push(key[member]!);
+      for (const key of keys) for (const member of PRIVATE_MEMBERS) if (key[member]) values.push(key[member]);
     }
     return values;
   } catch {

@@ -169,7 +169,7 @@ async function schemaFiles(providerDir: string): Promise<SchemaContainer[]> {
   try {
     await walk(providerDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`No Prisma schema folder at ${providerDir}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`No Prisma schema folder at ${providerDir}`, { cause: error });
     throw error;
   }
   // The engine panics (and takes the process down) on an empty schema list.

@@ -37,6 +37,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { SchemaContainer, SchemaEngine } from "@prisma/schema-engine-wasm";
 import { discretePgConfig, sqliteFilePath, type Provider } from "./url.js";
+import type * as SchemaEngineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 /** The database an engine works on. */
 export interface EngineTarget {
@@ -45,7 +46,7 @@ export interface EngineTarget {
   url: string;
 }
 
-type SchemaEngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+type SchemaEngineModule = typeof SchemaEngineBindings;
 
 // Workaround 7: one instantiation per process. Kept on globalThis so that a module graph loaded twice
 // (vitest isolates test files, Node caches the package) never re-instantiates under a live engine.
@@ -66,7 +67,7 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
   holder[WASM_KEY] ??= (async () => {
     const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmFile = fileURLToPath(new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg")));
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmFile), { "./schema_engine_bg.js": bg as never });
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmFile), { "./schema_engine_bg.js": bg });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return bg;

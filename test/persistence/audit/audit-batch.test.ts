@@ -35,7 +35,7 @@ function counted(database: Database) {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { inserts, other, statements, database: { ...database, client: spied } as Database };
+  return { inserts, other, statements, database: { ...database, client: spied } };
 }
 
 const entry = (kid: string, actor = "batch-test"): AuditEntry => ({ at: new Date(), actor, transport: "internal", operation: "getJsonWebKey", set: "batch", kid, outcome: "ok" });

@@ -21,7 +21,7 @@ describe("SessionSyncs: one sync per read session", () => {
   it("shares the first sync of a session with its other reads, never across sessions or without one", async () => {
     let syncs = 0;
     const answers = [true, false, true];
-    const shared = new SessionSyncs(async () => answers[syncs++ % answers.length]!);
+    const shared = new SessionSyncs(async () => answers[syncs++ % answers.length]);
     const request = {};
     expect(await shared.sync(request)).toBe(true);
     expect(await shared.sync(request)).toBe(true);

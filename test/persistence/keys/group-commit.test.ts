@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../../src/domain/audit.js";
 import { ConflictError } from "../../../src/errors.js";
 import { generateJwk } from "../../../src/domain/generate.js";
-import type { Jwk } from "../../../src/domain/jwk.js";
 import type { Database } from "../../../src/persistence/db/database.js";
 import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
 import { storeCases, type Store } from "../../support/stores.js";
@@ -27,11 +26,11 @@ function counted(database: Database): { transactions: () => number; database: Da
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { transactions: () => transactions, database: { ...database, client } as Database };
+  return { transactions: () => transactions, database: { ...database, client } };
 }
 
 const audit = (kid: string): AuditEntry => ({ at: new Date(), actor: "group-commit", transport: "internal", operation: "createJsonWebKeySet", set: "g", kid, outcome: "ok" });
-const es256 = (kid: string) => generateJwk({ alg: "ES256", kid, use: "sig" }) as Promise<Jwk>;
+const es256 = (kid: string) => generateJwk({ alg: "ES256", kid, use: "sig" });
 
 describe.each(await storeCases())("concurrent creates on $name", ({ name, open }) => {
   let store: Store;

@@ -27,14 +27,13 @@ import { KeyPool, type PoolLogger } from "../../../src/persistence/pool/key-pool
 import { sqliteFilePath } from "../../../src/persistence/db/url.js";
 import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
 import { OpenError, type KeySealer } from "../../../src/persistence/sealing/seal.js";
-import { freshDatabase, providers, type FreshDatabase, type Provider } from "../../support/databases.js";
+import { freshDatabase, providers, type FreshDatabase } from "../../support/databases.js";
 import { startGateway, useGateway, type RunningGateway } from "../../support/gateway.js";
 import { testSealer } from "../../support/keyring.js";
 import { auditRows, everyStoredValue, keyRows, queryRows } from "../../support/rows.js";
 import { storeCases, type Store } from "../../support/stores.js";
 
 const BITS = 2048;
-const GENERATE = { rsaModulusLength: BITS };
 /** How long to wait for a generation the pool abandoned at close to finish on its own (an RSA key; a busy CI machine). */
 const GENERATION_SETTLES = { timeout: 25_000, interval: 50 };
 
@@ -125,7 +124,7 @@ async function openProcess(store: Store, options: { size: number; algs?: string[
 /** Every private member value of `keys`, as base64url text and as raw bytes. */
 function secretsOf(keys: readonly Partial<Jwk>[]): Buffer[] {
   return keys.flatMap((key) =>
-    PRIVATE_MEMBERS.flatMap((member) => (key[member] === undefined ? [] : [Buffer.from(key[member]!, "latin1"), Buffer.from(key[member]!, "base64url")])),
+    PRIVATE_MEMBERS.flatMap((member) => (key[member] === undefined ? [] : [Buffer.from(key[member], "latin1"), Buffer.from(key[member], "base64url")])),
   );
 }
 

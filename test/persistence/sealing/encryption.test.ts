@@ -17,7 +17,7 @@ import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "../../../src/persistence/sealing/
 import { DEV_SECRET_FILE } from "../../../src/persistence/sealing/dev-secret.js";
 import { Keyring, KeyringError } from "../../../src/persistence/sealing/keyring.js";
 import { sqliteFilePath } from "../../../src/persistence/db/url.js";
-import { aad, ENVELOPE_OVERHEAD, KeySealer, OpenError, TAG_BYTES, type SealContext } from "../../../src/persistence/sealing/seal.js";
+import { aad, ENVELOPE_OVERHEAD, type KeySealer, OpenError, TAG_BYTES, type SealContext } from "../../../src/persistence/sealing/seal.js";
 import { runMain } from "../../support/main.js";
 import { OTHER_SECRET, TEST_SECRET, testKeyring, testSealer } from "../../support/keyring.js";
 import { startGateway } from "../../support/gateway.js";
@@ -171,7 +171,7 @@ describe("the sealed envelope", () => {
   });
 });
 
-describe.each(await storeCases())("encryption at rest on $name", ({ name, open }) => {
+describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
   let store: Store;
   beforeAll(async () => {
     store = await open();

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IV_BYTES, KeySealer, OpenError, type SealContext } from "../../../src/persistence/sealing/seal.js";
+import { IV_BYTES, type KeySealer, OpenError, type SealContext } from "../../../src/persistence/sealing/seal.js";
 import { testSealer } from "../../support/keyring.js";
 
 const RUNS = Number(process.env.FC_RUNS ?? 1000);
