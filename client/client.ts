@@ -12,7 +12,10 @@ export interface GraphQLResponse<TResult> {
 }
 
 export interface Client {
-  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
+  request<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<GraphQLResponse<TResult>>;
 }
 
 export function createClient(endpoint: string, headers: Record<string, string> = {}): Client {

@@ -36,7 +36,9 @@ function sourceFiles(dir: string): string[] {
 /** Relative imports and re-exports of one file, resolved to files under src/ (`.js` written for `.ts`). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"(\.{1,2}\/[^"]+)"/gms)].map((match) => match[1]);
+  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"(\.{1,2}\/[^"]+)"/gms)].map(
+    (match) => match[1],
+  );
   specifiers.push(...[...text.matchAll(/\bimport\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g)].map((match) => match[1]));
   return specifiers
     .map((specifier) => path.resolve(path.dirname(file), specifier.replace(/\.js$/, ".ts")))

@@ -12,7 +12,10 @@ import { runMigrate } from "../src/cli/migrate.js";
 // Exit explicitly: the schema engine leaves its 10 s advisory-lock timer pending after a Postgres
 // deploy, which would otherwise keep the process alive for that long (stdout/stderr are synchronous
 // for files and pipes on Linux, so nothing printed is lost).
-runMigrate(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+runMigrate(process.argv.slice(2), process.env, {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`migrate failed: ${error instanceof Error ? error.message.split("\n", 1)[0] : String(error)}`);

@@ -9,7 +9,10 @@
  */
 import { runRotate } from "../src/cli/rotate.js";
 
-runRotate(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+runRotate(process.argv.slice(2), process.env, {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`keys:rotate: FAILED: ${error instanceof Error ? error.message.split("\n", 1)[0] : String(error)}`);

@@ -9,7 +9,10 @@
  */
 import { runToken } from "../src/cli/token.js";
 
-runToken(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+runToken(process.argv.slice(2), process.env, {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`token: FAILED: ${error instanceof Error ? error.message.split("\n", 1)[0] : String(error)}`);

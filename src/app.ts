@@ -69,14 +69,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Before anything can serve: the secrets must open this database, and no key stays in plaintext.
     const keyStore = await openKeyStore(config, database);
     const stored = new PrismaJsonWebKeyRepository(database, keyStore.sealer, {
-      onIntegrityFailure: (error) => server?.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a stored key failed its integrity check"),
+      onIntegrityFailure: (error) =>
+        server?.log.error(
+          { set: error.set, kid: error.kid, reason: error.detail },
+          "a stored key failed its integrity check",
+        ),
     });
     // What other processes write reaches this one's caches through the change feed (README, "Caches and the change feed").
     feed = await openChangeFeed(database, config.databaseUrl, {
-      onError: (error) => server?.log.warn({ err: describeError(error) }, "the change feed lost its database connection: caches are bypassed until it is back"),
+      onError: (error) =>
+        server?.log.warn(
+          { err: describeError(error) },
+          "the change feed lost its database connection: caches are bypassed until it is back",
+        ),
       onReconnected: () => server?.log.info("the change feed is connected again: caches are in use"),
     });
-    const keyCache = config.keyCacheMaxKeys > 0 ? new CachedJsonWebKeyRepository(stored, feed, { maxKeys: config.keyCacheMaxKeys }) : undefined;
+    const keyCache =
+      config.keyCacheMaxKeys > 0
+        ? new CachedJsonWebKeyRepository(stored, feed, { maxKeys: config.keyCacheMaxKeys })
+        : undefined;
     const repository = keyCache ?? stored;
     const metrics = new GatewayMetrics();
     const jwks = new PublicJwks({
@@ -85,7 +96,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // One key that does not open is left out of the public document, not the whole document (README, "Limits").
       loadReadable: (set) => stored.getReadableKeySet(set),
       onUnreadable: (error) => {
-        server?.log.error({ set: error.set, kid: error.kid, reason: error.detail }, "a key of a broadcast set failed its integrity check and was left out of the public JWKS");
+        server?.log.error(
+          { set: error.set, kid: error.kid, reason: error.detail },
+          "a key of a broadcast set failed its integrity check and was left out of the public JWKS",
+        );
         metrics.observeKeyOpenFailure(error.set);
       },
       // Answered from memory only while the change feed vouches that nothing changed elsewhere.
@@ -102,7 +116,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store: new CachedTokenStore(new PrismaTokenStore(database), feed),
       openAccessAllowed,
       recheckMs: overrides.openModeRecheckMs,
-      onOpenModeEnded: () => server?.log.warn("an API token is active now: open mode has ended, every admin request needs a token"),
+      onOpenModeEnded: () =>
+        server?.log.warn("an API token is active now: open mode has ended, every admin request needs a token"),
       onRejected: (reason, tokenId) => server?.log.info({ reason, tokenId }, "refused API credentials"),
     });
     const accessMode = await authenticator.mode();
@@ -113,7 +128,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       );
     }
     // RSA generation: bounded (KEY_GENERATION_BUSY beyond the queue), and served from the key pool when it has keys.
-    const generationLimiter = new GenerationLimiter({ concurrency: config.keyGenerationConcurrency, queue: config.keyGenerationQueue });
+    const generationLimiter = new GenerationLimiter({
+      concurrency: config.keyGenerationConcurrency,
+      queue: config.keyGenerationQueue,
+    });
     const keyPool =
       config.keyPoolSize > 0
         ? new KeyPool({
@@ -132,7 +150,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       generationLimiter,
       repository,
       audit: new PrismaAuditLog(database),
-      onAuditFailure: (error) => server?.log.error({ err: describeError(error) }, "an audit record of a refused or failed operation could not be written"),
+      onAuditFailure: (error) =>
+        server?.log.error(
+          { err: describeError(error) },
+          "an audit record of a refused or failed operation could not be written",
+        ),
       generate: overrides.generate,
       onKeySetChanged: (set) => jwks.invalidate(set),
       onKeyGenerated: (alg, seconds) => metrics.observeKeyGenerated(alg, seconds),
@@ -185,7 +207,9 @@ function logAccessMode(log: Logger, mode: AccessMode, config: Config): void {
   log.warn(
     { host: config.host, allowOpenAccess: config.allowOpenAccess },
     "OPEN ACCESS: no API token is active, so every request is served with every scope and no authentication (development mode). " +
-      (config.allowOpenAccess && !isLoopbackHost(config.host) ? `ALLOW_OPEN_ACCESS=true lets this run on ${config.host}, which is not a loopback address. ` : "") +
+      (config.allowOpenAccess && !isLoopbackHost(config.host)
+        ? `ALLOW_OPEN_ACCESS=true lets this run on ${config.host}, which is not a loopback address. `
+        : "") +
       "Create a token to end it, no restart needed: npm run token -- create --name <name> --scopes keys:read,keys:write",
   );
 }
@@ -199,8 +223,16 @@ function logAccessMode(log: Logger, mode: AccessMode, config: Config): void {
  */
 async function prepareSchema(config: Config): Promise<void> {
   const options = { provider: providerOf(config.databaseUrl), url: config.databaseUrl, prismaDir: PRISMA_DIR };
-  const failed = (what: string, error: unknown) => new StartupError(`could not ${what} the ${options.provider} database: ${describeMigrationError(error, options.provider)}`);
-  const pending = async () => (await migrate("status", options).catch((error: unknown) => Promise.reject(failed("check the migrations of", error)))).pending;
+  const failed = (what: string, error: unknown) =>
+    new StartupError(
+      `could not ${what} the ${options.provider} database: ${describeMigrationError(error, options.provider)}`,
+    );
+  const pending = async () =>
+    (
+      await migrate("status", options).catch((error: unknown) =>
+        Promise.reject(failed("check the migrations of", error)),
+      )
+    ).pending;
 
   const before = await pending();
   if (before.length === 0) return;

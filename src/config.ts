@@ -131,7 +131,11 @@ export function loadConfig(env: Env): Config {
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     migrateOnStart: boolean(env, "MIGRATE_ON_START", sqlite),
     jwksBroadcastSets: setList(env, "JWKS_BROADCAST_SETS", DEFAULT_JWKS_BROADCAST_SETS),
-    secretsSystem: secretList(env, "SECRETS_SYSTEM", production ? "NODE_ENV=production" : sqlite ? undefined : "DATABASE_URL is PostgreSQL"),
+    secretsSystem: secretList(
+      env,
+      "SECRETS_SYSTEM",
+      production ? "NODE_ENV=production" : sqlite ? undefined : "DATABASE_URL is PostgreSQL",
+    ),
     allowOpenAccess: boolean(env, "ALLOW_OPEN_ACCESS", false),
     graphqlIntrospection: boolean(env, "GRAPHQL_INTROSPECTION", !production),
     graphqlExplorer: boolean(env, "GRAPHQL_EXPLORER", !production),
@@ -141,13 +145,26 @@ export function loadConfig(env: Env): Config {
     keyGenerationQueue: integer(env, "KEY_GENERATION_QUEUE", DEFAULT_KEY_GENERATION_QUEUE, 0, 100_000),
     keyPoolSize: integer(env, "KEY_POOL_SIZE", DEFAULT_KEY_POOL_SIZE, 0, 1000),
     keyPoolAlgs: rsaAlgorithmList(env, "KEY_POOL_ALGS", DEFAULT_KEY_POOL_ALGS),
-    databaseTimeoutMs: integer(env, "DATABASE_TIMEOUT_MS", DEFAULT_DATABASE_TIMEOUT_MS, MIN_DATABASE_TIMEOUT_MS, MAX_DATABASE_TIMEOUT_MS),
+    databaseTimeoutMs: integer(
+      env,
+      "DATABASE_TIMEOUT_MS",
+      DEFAULT_DATABASE_TIMEOUT_MS,
+      MIN_DATABASE_TIMEOUT_MS,
+      MAX_DATABASE_TIMEOUT_MS,
+    ),
   });
 }
 
 /** The entries of a comma-separated value, each trimmed, empty ones and repeats dropped (the first wins). */
 function commaList(raw: string | undefined): string[] {
-  return [...new Set((raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))];
+  return [
+    ...new Set(
+      (raw ?? "")
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    ),
+  ];
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -189,7 +206,8 @@ function setList(env: Env, name: string, fallback: readonly string[]): readonly 
   const sets = commaList(raw);
   if (sets.length === 0) throw new ConfigError(name, `must list at least one set name, got ${JSON.stringify(raw)}`);
   const bad = sets.find((set) => nameProblem(set) !== undefined);
-  if (bad !== undefined) throw new ConfigError(name, `a set name ${nameProblem(bad)}, got ${JSON.stringify(bad.slice(0, 64))}`);
+  if (bad !== undefined)
+    throw new ConfigError(name, `a set name ${nameProblem(bad)}, got ${JSON.stringify(bad.slice(0, 64))}`);
   return Object.freeze(sets);
 }
 
@@ -201,7 +219,10 @@ function rsaAlgorithmList(env: Env, name: string, fallback: readonly string[]): 
   if (algs.length === 0) throw new ConfigError(name, `must list at least one algorithm, got ${JSON.stringify(raw)}`);
   const bad = algs.find((alg) => !isRsaAlgorithm(alg));
   if (bad !== undefined) {
-    throw new ConfigError(name, `lists ${JSON.stringify(bad.slice(0, 32))}; only RSA algorithms are pooled (RS256, RS384, RS512, PS256, PS384, PS512): other keys generate in under a millisecond`);
+    throw new ConfigError(
+      name,
+      `lists ${JSON.stringify(bad.slice(0, 32))}; only RSA algorithms are pooled (RS256, RS384, RS512, PS256, PS384, PS512): other keys generate in under a millisecond`,
+    );
   }
   return Object.freeze(algs);
 }
@@ -223,7 +244,10 @@ function secretList(env: Env, name: string, requiredBecause: string | undefined)
   }
   secrets.forEach((secret, index) => {
     if (secret.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError(name, `secret #${index + 1} is ${secret.length} characters long; each secret needs at least ${MIN_SECRET_LENGTH}`);
+      throw new ConfigError(
+        name,
+        `secret #${index + 1} is ${secret.length} characters long; each secret needs at least ${MIN_SECRET_LENGTH}`,
+      );
     }
   });
   return Object.freeze(secrets);
@@ -244,7 +268,10 @@ function originList(env: Env, name: string): readonly string[] {
       parsed = undefined;
     }
     if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
-      throw new ConfigError(name, `each entry must be an origin such as https://admin.example.com (no path, wildcard or trailing slash), got ${JSON.stringify(origin.slice(0, 100))}`);
+      throw new ConfigError(
+        name,
+        `each entry must be an origin such as https://admin.example.com (no path, wildcard or trailing slash), got ${JSON.stringify(origin.slice(0, 100))}`,
+      );
     }
   }
   return Object.freeze(origins);

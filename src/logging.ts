@@ -18,7 +18,10 @@ export function describeError(error: unknown): DescribedError {
   if (!(error instanceof Error)) return { type: typeof error, message: "a non-Error value was thrown" };
   const code = (error as { code?: unknown }).code;
   const firstLine = error.message.split("\n", 1)[0].slice(0, 300);
-  const stackFrames = error.stack?.split("\n").filter((line) => line.trimStart().startsWith("at ")).join("\n");
+  const stackFrames = error.stack
+    ?.split("\n")
+    .filter((line) => line.trimStart().startsWith("at "))
+    .join("\n");
   return {
     type: error.name,
     ...(typeof code === "string" ? { code } : {}),

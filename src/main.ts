@@ -39,9 +39,14 @@ async function main(): Promise<void> {
 /** A listen failure in one line: the usual ones are a busy port and an address this host does not have. */
 function listenError(error: unknown, port: number, host: string): unknown {
   const code = (error as { code?: unknown }).code;
-  if (code === "EADDRINUSE") return new StartupError(`PORT ${port} is in use on ${host}: stop what listens there, or set PORT to another port`);
-  if (code === "EADDRNOTAVAIL") return new StartupError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses (default 127.0.0.1)`);
-  if (code === "EACCES") return new StartupError(`PORT ${port} needs privileges this process does not have: use a port above 1023`);
+  if (code === "EADDRINUSE")
+    return new StartupError(`PORT ${port} is in use on ${host}: stop what listens there, or set PORT to another port`);
+  if (code === "EADDRNOTAVAIL")
+    return new StartupError(
+      `HOST ${host} is not an address of this machine: set HOST to one of its addresses (default 127.0.0.1)`,
+    );
+  if (code === "EACCES")
+    return new StartupError(`PORT ${port} needs privileges this process does not have: use a port above 1023`);
   return error;
 }
 

@@ -3,7 +3,10 @@
  * is not listening yet, so tests can drive it in-process or listen on an ephemeral port.
  */
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { GraphQLSchema } from "graphql";
@@ -125,7 +128,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await options.ready();
       return { status: "ok" };
     } catch {
-      return reply.status(httpStatusOf("SERVICE_UNAVAILABLE")).send({ status: "unavailable", error: "the database does not answer" });
+      return reply
+        .status(httpStatusOf("SERVICE_UNAVAILABLE"))
+        .send({ status: "unavailable", error: "the database does not answer" });
     }
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_JWKS_BROADCAST_SETS, defaultKeyGenerationConcurrency, loadConfig } from "../src/config.js";
+import {
+  ConfigError,
+  DEFAULT_DATABASE_URL,
+  DEFAULT_JWKS_BROADCAST_SETS,
+  defaultKeyGenerationConcurrency,
+  loadConfig,
+} from "../src/config.js";
 
 const SECRET = "a-secret-of-exactly-32-character";
 const OTHER = "another-secret-of-more-than-32-characters";
@@ -33,7 +39,9 @@ describe("loadConfig", () => {
   it("DATABASE_TIMEOUT_MS: 500 to 60000 ms, whole numbers only", () => {
     expect(loadConfig({ DATABASE_TIMEOUT_MS: "1500" }).databaseTimeoutMs).toBe(1500);
     for (const bad of ["499", "60001", "2.5", "5s", "-1"]) {
-      expect(() => loadConfig({ DATABASE_TIMEOUT_MS: bad })).toThrow(/^DATABASE_TIMEOUT_MS: must be an integer from 500 to 60000/);
+      expect(() => loadConfig({ DATABASE_TIMEOUT_MS: bad })).toThrow(
+        /^DATABASE_TIMEOUT_MS: must be an integer from 500 to 60000/,
+      );
     }
   });
 
@@ -73,7 +81,10 @@ describe("loadConfig", () => {
 
   it("the JWKS publishes hydra.openid.id-token then hydra.jwt.access-token unless JWKS_BROADCAST_SETS says otherwise", () => {
     expect(loadConfig({}).jwksBroadcastSets).toEqual(["hydra.openid.id-token", "hydra.jwt.access-token"]);
-    expect(loadConfig({ JWKS_BROADCAST_SETS: "  " }).jwksBroadcastSets).toEqual(["hydra.openid.id-token", "hydra.jwt.access-token"]);
+    expect(loadConfig({ JWKS_BROADCAST_SETS: "  " }).jwksBroadcastSets).toEqual([
+      "hydra.openid.id-token",
+      "hydra.jwt.access-token",
+    ]);
     // Comma-separated, trimmed, in the given order, repeats and empty entries dropped.
     expect(loadConfig({ JWKS_BROADCAST_SETS: " b , a,,b, c ," }).jwksBroadcastSets).toEqual(["b", "a", "c"]);
     expect(Object.isFrozen(loadConfig({ JWKS_BROADCAST_SETS: "a" }).jwksBroadcastSets)).toBe(true);
@@ -88,28 +99,41 @@ describe("loadConfig", () => {
   it.each([
     ["GRAPHQL_INTROSPECTION", "graphqlIntrospection"],
     ["GRAPHQL_EXPLORER", "graphqlExplorer"],
-  ] as const)("%s is on outside production (NODE_ENV unset or test), off in production, and either can be overridden", (variable, key) => {
-    expect(loadConfig({})[key]).toBe(true);
-    expect(loadConfig({ NODE_ENV: "test" })[key]).toBe(true);
-    expect(loadConfig({ NODE_ENV: "production", SECRETS_SYSTEM: SECRET })[key]).toBe(false);
-    expect(loadConfig({ NODE_ENV: "production", SECRETS_SYSTEM: SECRET, [variable]: "true" })[key]).toBe(true);
-    expect(loadConfig({ [variable]: "false" })[key]).toBe(false);
-  });
+  ] as const)(
+    "%s is on outside production (NODE_ENV unset or test), off in production, and either can be overridden",
+    (variable, key) => {
+      expect(loadConfig({})[key]).toBe(true);
+      expect(loadConfig({ NODE_ENV: "test" })[key]).toBe(true);
+      expect(loadConfig({ NODE_ENV: "production", SECRETS_SYSTEM: SECRET })[key]).toBe(false);
+      expect(loadConfig({ NODE_ENV: "production", SECRETS_SYSTEM: SECRET, [variable]: "true" })[key]).toBe(true);
+      expect(loadConfig({ [variable]: "false" })[key]).toBe(false);
+    },
+  );
 
   it("CORS_ORIGINS allows no origin by default; it lists exact origins, trimmed, repeats dropped", () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: " " }).corsOrigins).toEqual([]);
-    const origins = loadConfig({ CORS_ORIGINS: " https://studio.apollographql.com ,http://localhost:5173,,https://studio.apollographql.com" }).corsOrigins;
+    const origins = loadConfig({
+      CORS_ORIGINS: " https://studio.apollographql.com ,http://localhost:5173,,https://studio.apollographql.com",
+    }).corsOrigins;
     expect(origins).toEqual(["https://studio.apollographql.com", "http://localhost:5173"]);
     expect(Object.isFrozen(origins)).toBe(true);
   });
 
-  it.each(["*", "https://admin.example.com/", "https://admin.example.com/app", "admin.example.com", "ftp://admin.example.com", "https://Admin.example.com", "https://admin.example.com:443", "null"])(
-    "CORS_ORIGINS refuses %j: an entry must be an origin exactly as a browser sends it",
-    (entry) => {
-      expect(() => loadConfig({ CORS_ORIGINS: `https://ok.example.com,${entry}` })).toThrow(/^CORS_ORIGINS: each entry must be an origin/);
-    },
-  );
+  it.each([
+    "*",
+    "https://admin.example.com/",
+    "https://admin.example.com/app",
+    "admin.example.com",
+    "ftp://admin.example.com",
+    "https://Admin.example.com",
+    "https://admin.example.com:443",
+    "null",
+  ])("CORS_ORIGINS refuses %j: an entry must be an origin exactly as a browser sends it", (entry) => {
+    expect(() => loadConfig({ CORS_ORIGINS: `https://ok.example.com,${entry}` })).toThrow(
+      /^CORS_ORIGINS: each entry must be an origin/,
+    );
+  });
 
   it("the returned config is frozen", () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);

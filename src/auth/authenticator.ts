@@ -142,7 +142,10 @@ export function bearerToken(authorization: string | undefined): string | undefin
 
 /** Loopback addresses and names: where open mode may listen without ALLOW_OPEN_ACCESS. */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const bare = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
   if (bare === "localhost" || bare === "::1" || bare === "0:0:0:0:0:0:0:1") return true;
   const v4 = bare.startsWith("::ffff:") ? bare.slice("::ffff:".length) : bare;
   return /^127(\.\d{1,3}){3}$/.test(v4);

@@ -60,8 +60,18 @@ export function unverified(failure: Error): Principal {
  * In-process code that holds the service object directly (tests, scripts, the benchmark): it has the
  * database anyway, so it gets every scope. Its calls are audited like any other. Adapters never use it.
  */
-export const INTERNAL_CALLER: Caller = Object.freeze({ actor: INTERNAL_ACTOR, authenticated: true, scopes: ALL_SCOPES, transport: "internal" });
+export const INTERNAL_CALLER: Caller = Object.freeze({
+  actor: INTERNAL_ACTOR,
+  authenticated: true,
+  scopes: ALL_SCOPES,
+  transport: "internal",
+});
 
 export function callerOf(principal: Principal, transport: Transport, requestId?: string, session?: object): Caller {
-  return Object.freeze({ ...principal, transport, ...(requestId !== undefined ? { requestId } : {}), ...(session !== undefined ? { session } : {}) });
+  return Object.freeze({
+    ...principal,
+    transport,
+    ...(requestId !== undefined ? { requestId } : {}),
+    ...(session !== undefined ? { session } : {}),
+  });
 }

@@ -30,7 +30,8 @@ export const PRIVATE_MEMBERS_SCOPE: Scope = "keys:read-private";
 export function parseScopeList(text: string): Scope[] {
   const entries = text.split(/[\s,]+/).filter((entry) => entry !== "");
   const unknown = entries.find((entry) => !isScope(entry));
-  if (unknown !== undefined) throw new TypeError(`unknown scope ${JSON.stringify(unknown)}; the scopes are ${SCOPES.join(", ")}`);
+  if (unknown !== undefined)
+    throw new TypeError(`unknown scope ${JSON.stringify(unknown)}; the scopes are ${SCOPES.join(", ")}`);
   return SCOPES.filter((scope) => entries.includes(scope));
 }
 

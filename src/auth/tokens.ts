@@ -92,14 +92,19 @@ export interface IssuedToken {
 }
 
 /** Creates a token and stores its hash. Checks the request up front with a message that states the rule. */
-export async function issueToken(store: TokenStore, request: IssueTokenRequest, now = new Date()): Promise<IssuedToken> {
+export async function issueToken(
+  store: TokenStore,
+  request: IssueTokenRequest,
+  now = new Date(),
+): Promise<IssuedToken> {
   const name = request.name.trim();
   // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (name.length === 0 || name.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new TypeError(`a token name must be 1 to ${MAX_TOKEN_NAME_LENGTH} characters without control characters`);
   }
   if (request.scopes.length === 0) throw new TypeError("a token needs at least one scope");
-  if (request.expiresInMs !== undefined && !(request.expiresInMs > 0)) throw new TypeError("a token's lifetime must be positive");
+  if (request.expiresInMs !== undefined && !(request.expiresInMs > 0))
+    throw new TypeError("a token's lifetime must be positive");
   const id = randomBytes(ID_BYTES).toString("hex");
   const secret = randomBytes(SECRET_BYTES).toString("base64url");
   const record: StoredToken = {

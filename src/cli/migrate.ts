@@ -31,7 +31,11 @@ export interface MigrateIo {
 const USAGE = "usage: tsx scripts/migrate.ts deploy | create <name> | status";
 
 /** Exit status: 0 on success (status: up to date), 1 on failure or a database that is not up to date, 2 on bad usage. */
-export async function runMigrate(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: MigrateIo): Promise<number> {
+export async function runMigrate(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: MigrateIo,
+): Promise<number> {
   const url = readDatabaseUrl(env);
   try {
     return await run(argv, url, io);
@@ -42,7 +46,9 @@ export async function runMigrate(argv: readonly string[], env: Readonly<Record<s
     } catch {
       provider = undefined;
     }
-    io.err(`migrate failed: ${provider ? describeMigrationError(error, provider) : error instanceof Error ? error.message : String(error)}`);
+    io.err(
+      `migrate failed: ${provider ? describeMigrationError(error, provider) : error instanceof Error ? error.message : String(error)}`,
+    );
     return 1;
   }
 }
@@ -66,13 +72,20 @@ async function run(argv: readonly string[], url: string, io: MigrateIo): Promise
     case "deploy": {
       const { applied } = await migrate("deploy", { provider, url });
       if (applied.length === 0) io.out(`${where}: no pending migrations, the database is up to date (${took()})`);
-      else io.out(`${where}: applied ${applied.length} migration(s) (${took()}):\n${applied.map((name) => `  ${name}`).join("\n")}`);
+      else
+        io.out(
+          `${where}: applied ${applied.length} migration(s) (${took()}):\n${applied.map((name) => `  ${name}`).join("\n")}`,
+        );
       return 0;
     }
     case "create": {
       const created = await migrate("create", { provider, url, name: rest[0] });
-      if (created === null) io.out(`${provider}: no changes, prisma/models matches the ${provider} migrations; nothing written (${took()})`);
-      else io.out(`${provider}: created ${created.path} (${took()})\nReview it, then apply it with npm run db:migrate.`);
+      if (created === null)
+        io.out(
+          `${provider}: no changes, prisma/models matches the ${provider} migrations; nothing written (${took()})`,
+        );
+      else
+        io.out(`${provider}: created ${created.path} (${took()})\nReview it, then apply it with npm run db:migrate.`);
       return 0;
     }
     case "status": {

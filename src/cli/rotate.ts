@@ -27,7 +27,11 @@ export interface RotateIo {
 const USAGE = "usage: npm run keys:rotate [-- --status | --batch-size <n>]";
 const PREFIX = "keys:rotate:";
 
-export async function runRotate(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: RotateIo): Promise<number> {
+export async function runRotate(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: RotateIo,
+): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
     io.err(`${PREFIX} ${args}\n${USAGE}`);
@@ -68,13 +72,19 @@ export async function runRotate(argv: readonly string[], env: Readonly<Record<st
     });
     if (result.planned === 0) io.out(`${PREFIX} no stored key needs re-sealing; all are sealed by kek id ${current}`);
     else io.out(`${PREFIX} ${result.planned} stored key(s) were not sealed by kek id ${current} (SECRETS_SYSTEM[0])`);
-    io.out(`${PREFIX} re-sealed ${result.resealed}, changed concurrently ${result.changed}, failed ${result.failed.length}, remaining ${result.remaining}`);
+    io.out(
+      `${PREFIX} re-sealed ${result.resealed}, changed concurrently ${result.changed}, failed ${result.failed.length}, remaining ${result.remaining}`,
+    );
 
     if (result.failed.length > 0) {
       for (const failure of result.failed) {
-        io.err(`${PREFIX} could not re-seal set ${JSON.stringify(failure.set)} kid ${JSON.stringify(failure.kid)}: ${failure.reason}`);
+        io.err(
+          `${PREFIX} could not re-seal set ${JSON.stringify(failure.set)} kid ${JSON.stringify(failure.kid)}: ${failure.reason}`,
+        );
       }
-      io.err(`${PREFIX} FAILED: ${result.failed.length} stored key(s) could not be opened and were left as they are; keep every secret in SECRETS_SYSTEM`);
+      io.err(
+        `${PREFIX} FAILED: ${result.failed.length} stored key(s) could not be opened and were left as they are; keep every secret in SECRETS_SYSTEM`,
+      );
       return 1;
     }
     if (result.remaining > 0) {
@@ -87,15 +97,22 @@ export async function runRotate(argv: readonly string[], env: Readonly<Record<st
     if (result.resealed > 0) {
       // Not a rotation failure: every row is re-sealed; only old bytes may linger in free pages.
       await compactAfterRewrap(database).then(
-        (done) => done && io.out(`${PREFIX} compacted the SQLite file (VACUUM), so old ciphertexts do not linger in free pages`),
-        (error: unknown) => io.err(`${PREFIX} warning: could not compact the SQLite file (${(error as Error).message.split("\n", 1)[0]}); run VACUUM later`),
+        (done) =>
+          done &&
+          io.out(`${PREFIX} compacted the SQLite file (VACUUM), so old ciphertexts do not linger in free pages`),
+        (error: unknown) =>
+          io.err(
+            `${PREFIX} warning: could not compact the SQLite file (${(error as Error).message.split("\n", 1)[0]}); run VACUUM later`,
+          ),
       );
     }
     // Closed before the success line, so that nothing can fail after it.
     const closing = database;
     database = undefined;
     await closing.close();
-    io.out(`${PREFIX} done: every stored key is sealed by kek id ${current}; secrets after the first can be removed from SECRETS_SYSTEM`);
+    io.out(
+      `${PREFIX} done: every stored key is sealed by kek id ${current}; secrets after the first can be removed from SECRETS_SYSTEM`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) io.err(`${PREFIX} FAILED: configuration error: ${error.message}`);
@@ -120,7 +137,10 @@ async function printStatus(database: Database, keyring: Keyring | undefined, io:
   }
   for (const id of keyring?.ids ?? []) if (!rows.has(id)) rows.set(id, 0);
   for (const [id, count] of rows) {
-    const label = id === "plaintext" ? `no secret: format ${JWK_JSON_V1}, sealed at the next start` : (keyring?.role(id) ?? "SECRETS_SYSTEM not loaded");
+    const label =
+      id === "plaintext"
+        ? `no secret: format ${JWK_JSON_V1}, sealed at the next start`
+        : (keyring?.role(id) ?? "SECRETS_SYSTEM not loaded");
     io.out(`  ${id.padEnd(9)} ${String(count).padStart(5)}  ${label}`);
   }
 }
@@ -133,7 +153,8 @@ function parseArgs(argv: readonly string[]): { status: boolean; batchSize: numbe
     if (arg === "--status") status = true;
     else if (arg === "--batch-size" || arg.startsWith("--batch-size=")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
-      if (!value || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) return "--batch-size takes an integer from 1 to 10000";
+      if (!value || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000)
+        return "--batch-size takes an integer from 1 to 10000";
       batchSize = Number(value);
     } else return `unknown argument ${JSON.stringify(arg)}`;
   }
@@ -141,7 +162,9 @@ function parseArgs(argv: readonly string[]): { status: boolean; batchSize: numbe
 }
 
 async function closeQuietly(database: Database, io: RotateIo): Promise<void> {
-  await database.close().catch((error: unknown) => io.err(`${PREFIX} closing the database failed: ${(error as Error).message}`));
+  await database
+    .close()
+    .catch((error: unknown) => io.err(`${PREFIX} closing the database failed: ${(error as Error).message}`));
 }
 
 /**
@@ -151,7 +174,8 @@ async function closeQuietly(database: Database, io: RotateIo): Promise<void> {
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  if (code === "P2021") return "the database has no key tables: run npm run db:migrate (or start the gateway once) first";
+  if (code === "P2021")
+    return "the database has no key tables: run npm run db:migrate (or start the gateway once) first";
   const line = error.message.split("\n").find((text) => text.trim() !== "") ?? "";
   return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${line.trim().slice(0, 300)}`;
 }

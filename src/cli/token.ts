@@ -43,7 +43,11 @@ type Command =
   | { command: "list" }
   | { command: "revoke"; target: string };
 
-export async function runToken(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: TokenIo): Promise<number> {
+export async function runToken(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: TokenIo,
+): Promise<number> {
   const parsed = parseArgs(argv);
   if (typeof parsed === "string") {
     io.err(`${PREFIX} ${parsed}\n${USAGE}`);
@@ -57,23 +61,36 @@ export async function runToken(argv: readonly string[], env: Readonly<Record<str
     const store = new PrismaTokenStore(database);
     const now = new Date();
     if (parsed.command === "create") {
-      const { token, record } = await issueToken(store, { name: parsed.name, scopes: parsed.scopes, expiresInMs: parsed.expiresInMs }, now);
-      io.err(`${PREFIX} created token ${record.id} named ${JSON.stringify(record.name)} with scopes ${record.scopes.join(" ")}, ${expiry(record)}`);
-      io.err(`${PREFIX} this is the only time the token is shown; keep it in a secret store (only its SHA-256 is kept here):`);
+      const { token, record } = await issueToken(
+        store,
+        { name: parsed.name, scopes: parsed.scopes, expiresInMs: parsed.expiresInMs },
+        now,
+      );
+      io.err(
+        `${PREFIX} created token ${record.id} named ${JSON.stringify(record.name)} with scopes ${record.scopes.join(" ")}, ${expiry(record)}`,
+      );
+      io.err(
+        `${PREFIX} this is the only time the token is shown; keep it in a secret store (only its SHA-256 is kept here):`,
+      );
       io.out(token);
     } else if (parsed.command === "list") {
       const tokens = await store.list();
-      if (tokens.length === 0) io.err(`${PREFIX} no token yet: the gateway runs in open mode where it may (README, "Access control")`);
+      if (tokens.length === 0)
+        io.err(`${PREFIX} no token yet: the gateway runs in open mode where it may (README, "Access control")`);
       else for (const line of table(tokens, now)) io.out(line);
     } else {
       const revoked = await store.revoke(parsed.target, now);
       if (!revoked) {
-        io.err(`${PREFIX} FAILED: no token has the id or name ${JSON.stringify(parsed.target)} (see npm run token -- list)`);
+        io.err(
+          `${PREFIX} FAILED: no token has the id or name ${JSON.stringify(parsed.target)} (see npm run token -- list)`,
+        );
         return 1;
       }
       // revoke() keeps the first revocation date.
       const already = revoked.revokedAt!.getTime() !== now.getTime();
-      io.err(`${PREFIX} ${already ? "already revoked" : "revoked"}: token ${revoked.id} named ${JSON.stringify(revoked.name)} (at ${revoked.revokedAt!.toISOString()})`);
+      io.err(
+        `${PREFIX} ${already ? "already revoked" : "revoked"}: token ${revoked.id} named ${JSON.stringify(revoked.name)} (at ${revoked.revokedAt!.toISOString()})`,
+      );
     }
     const closing = database;
     database = undefined;
@@ -82,7 +99,10 @@ export async function runToken(argv: readonly string[], env: Readonly<Record<str
   } catch (error) {
     if (error instanceof ConfigError) io.err(`${PREFIX} FAILED: configuration error: ${error.message}`);
     else if (error instanceof ConflictError || error instanceof TypeError) io.err(`${PREFIX} FAILED: ${error.message}`);
-    else io.err(`${PREFIX} FAILED: ${error instanceof Error ? `${error.name}: ${error.message.split("\n", 1)[0]}` : String(error)}`);
+    else
+      io.err(
+        `${PREFIX} FAILED: ${error instanceof Error ? `${error.name}: ${error.message.split("\n", 1)[0]}` : String(error)}`,
+      );
     return 1;
   } finally {
     if (database) await database.close().catch(() => {});
@@ -99,23 +119,29 @@ async function prepareSchema(url: string, migrateOnStart: boolean): Promise<void
   const status = await migrate("status", options);
   if (status.pending.length === 0) return;
   if (!migrateOnStart) {
-    throw new Error(`the database is missing ${status.pending.length} migration(s); run npm run db:migrate with the same DATABASE_URL first`);
+    throw new Error(
+      `the database is missing ${status.pending.length} migration(s); run npm run db:migrate with the same DATABASE_URL first`,
+    );
   }
   await migrate("deploy", options);
 }
 
 function parseArgs(argv: readonly string[]): Command | string {
   const [command, ...rest] = argv;
-  if (command === "list") return rest.length === 0 ? { command } : `list takes no argument, got ${JSON.stringify(rest[0])}`;
+  if (command === "list")
+    return rest.length === 0 ? { command } : `list takes no argument, got ${JSON.stringify(rest[0])}`;
   if (command === "revoke") {
     if (rest.length !== 1 || rest[0].startsWith("--")) return "revoke takes one token id or name";
     return { command, target: rest[0] };
   }
-  if (command !== "create") return command === undefined ? "a command is needed" : `unknown command ${JSON.stringify(command)}`;
+  if (command !== "create")
+    return command === undefined ? "a command is needed" : `unknown command ${JSON.stringify(command)}`;
   const options = new Map<string, string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     if (!["--name", "--scopes", "--expires-in"].includes(flag)) return `unknown argument ${JSON.stringify(arg)}`;
     const value = inline ?? rest[++i];
     if (value === undefined || value === "") return `${flag} needs a value`;
@@ -135,7 +161,8 @@ function parseArgs(argv: readonly string[]): Command | string {
   const lifetime = options.get("--expires-in");
   if (lifetime === undefined) return { command, name, scopes };
   const expiresInMs = parseDuration(lifetime);
-  if (expiresInMs === undefined) return `--expires-in takes a positive duration such as 90s, 15m, 12h or 30d, got ${JSON.stringify(lifetime)}`;
+  if (expiresInMs === undefined)
+    return `--expires-in takes a positive duration such as 90s, 15m, 12h or 30d, got ${JSON.stringify(lifetime)}`;
   return { command, name, scopes, expiresInMs };
 }
 
@@ -156,6 +183,10 @@ function table(tokens: readonly StoredToken[], now: Date): string[] {
   ]);
   const header = ["id", "name", "status", "scopes", "created", "expires", "revoked"];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

@@ -3,11 +3,19 @@
  */
 
 export const GENERATABLE_ALGORITHMS = [
-  "RS256", "RS384", "RS512",
-  "PS256", "PS384", "PS512",
-  "ES256", "ES384", "ES512",
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
   "EdDSA",
-  "HS256", "HS384", "HS512",
+  "HS256",
+  "HS384",
+  "HS512",
 ] as const;
 
 export type GeneratableAlgorithm = (typeof GENERATABLE_ALGORITHMS)[number];

@@ -116,12 +116,22 @@ function decodeEd25519(encoded: Uint8Array): Decoded {
  * points P with 8·P = identity, under which signatures can be forged), and of mixed order (a small-
  * order component added to a real key: no private key has it, and it makes signatures malleable).
  */
-export function ed25519PublicKeyRefusal(encoded: Uint8Array): { reason: "undecodable" | "small-order" | "mixed-order"; phrase: string } | undefined {
+export function ed25519PublicKeyRefusal(
+  encoded: Uint8Array,
+): { reason: "undecodable" | "small-order" | "mixed-order"; phrase: string } | undefined {
   const decoded = decodeEd25519(encoded);
   if ("refusal" in decoded) return { reason: "undecodable", phrase: decoded.refusal };
   const { point } = decoded;
-  if (isIdentity(multiply(point, 8n))) return { reason: "small-order", phrase: "is a point of small order (8·x is the identity), under which signatures can be forged" };
-  if (!isIdentity(multiply(point, L))) return { reason: "mixed-order", phrase: "is not in the prime-order subgroup (it has a small-order component), so no private key belongs to it" };
+  if (isIdentity(multiply(point, 8n)))
+    return {
+      reason: "small-order",
+      phrase: "is a point of small order (8·x is the identity), under which signatures can be forged",
+    };
+  if (!isIdentity(multiply(point, L)))
+    return {
+      reason: "mixed-order",
+      phrase: "is not in the prime-order subgroup (it has a small-order component), so no private key belongs to it",
+    };
   return undefined;
 }
 
@@ -141,10 +151,15 @@ const A24 = 121666n;
  *
  * jwk-gateway does not accept X25519 keys yet; this is ready for when it does.
  */
-export function x25519PublicKeyRefusal(encoded: Uint8Array): { reason: "undecodable" | "small-order"; phrase: string } | undefined {
+export function x25519PublicKeyRefusal(
+  encoded: Uint8Array,
+): { reason: "undecodable" | "small-order"; phrase: string } | undefined {
   const value = littleEndian(encoded);
   if (value >> 255n !== 0n || value >= P) {
-    return { reason: "undecodable", phrase: "is not a canonical encoding (the u-coordinate must be below 2^255 − 19, top bit clear)" };
+    return {
+      reason: "undecodable",
+      phrase: "is not a canonical encoding (the u-coordinate must be below 2^255 − 19, top bit clear)",
+    };
   }
   let X = value;
   let Z = 1n;
@@ -155,6 +170,10 @@ export function x25519PublicKeyRefusal(encoded: Uint8Array): { reason: "undecoda
     X = mod(sum * difference);
     Z = mod(product * (difference + A24 * product));
   }
-  if (Z === 0n) return { reason: "small-order", phrase: "is a point of small order, which gives a shared secret an attacker knows" };
+  if (Z === 0n)
+    return {
+      reason: "small-order",
+      phrase: "is a point of small order, which gives a shared secret an attacker knows",
+    };
   return undefined;
 }

@@ -8,12 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
-import {
-  DEFAULT_RSA_BITS,
-  HMAC_KEY_BYTES,
-  isGeneratableAlgorithm,
-  type GeneratableAlgorithm,
-} from "./algorithms.js";
+import { DEFAULT_RSA_BITS, HMAC_KEY_BYTES, isGeneratableAlgorithm, type GeneratableAlgorithm } from "./algorithms.js";
 import { encodeBase64url } from "./base64url.js";
 import { UnsupportedAlgorithmError } from "../errors.js";
 import { normalizeJwk, type Jwk, type KeyType } from "./jwk.js";

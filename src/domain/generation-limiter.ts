@@ -44,8 +44,10 @@ export class GenerationLimiter {
   private peak = 0;
 
   constructor(limits: GenerationLimits) {
-    if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) throw new RangeError("GenerationLimiter: concurrency must be an integer ≥ 1");
-    if (!Number.isInteger(limits.queue) || limits.queue < 0) throw new RangeError("GenerationLimiter: queue must be an integer ≥ 0");
+    if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1)
+      throw new RangeError("GenerationLimiter: concurrency must be an integer ≥ 1");
+    if (!Number.isInteger(limits.queue) || limits.queue < 0)
+      throw new RangeError("GenerationLimiter: queue must be an integer ≥ 0");
     this.limits = Object.freeze({ ...limits });
   }
 
@@ -72,7 +74,8 @@ export class GenerationLimiter {
   async run<T>(work: () => Promise<T>, priority: GenerationPriority = "inline", signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
     if (!this.startNow(priority)) {
-      if (priority === "inline" && this.inlineWaiters.length >= this.limits.queue) throw new KeyGenerationBusyError(this.limits.concurrency, this.limits.queue, BUSY_RETRY_AFTER_SECONDS);
+      if (priority === "inline" && this.inlineWaiters.length >= this.limits.queue)
+        throw new KeyGenerationBusyError(this.limits.concurrency, this.limits.queue, BUSY_RETRY_AFTER_SECONDS);
       await this.wait(priority, signal);
     }
     try {

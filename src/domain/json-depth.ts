@@ -16,7 +16,11 @@ export const MAX_JSON_DEPTH = 32;
  * it holds more than `maxNodes` values in all (a bound on the work whatever the shape: a value built
  * in code may share sub-objects or be cyclic, which parsed JSON never is); undefined otherwise.
  */
-export function jsonShapeProblem(value: unknown, maxDepth = MAX_JSON_DEPTH, maxNodes = 1_000_000): "too-deep" | "too-many" | undefined {
+export function jsonShapeProblem(
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+  maxNodes = 1_000_000,
+): "too-deep" | "too-many" | undefined {
   const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
   let visited = 0;
   while (pending.length > 0) {
@@ -26,7 +30,8 @@ export function jsonShapeProblem(value: unknown, maxDepth = MAX_JSON_DEPTH, maxN
     const depth = next.depth + 1;
     if (depth > maxDepth) return "too-deep";
     const children = Array.isArray(next.value) ? next.value : Object.values(next.value);
-    for (const child of children) if (typeof child === "object" && child !== null) pending.push({ value: child, depth });
+    for (const child of children)
+      if (typeof child === "object" && child !== null) pending.push({ value: child, depth });
   }
   return undefined;
 }

@@ -13,7 +13,25 @@ export const PUBLIC_MEMBERS = ["use", "kty", "kid", "crv", "alg", "x", "y", "n",
 export const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
 
 /** Every member jwk-gateway keeps, in output order (go-jose's: use, kty, kid, crv, alg, k, x, y, n, e, d, …). */
-export const JWK_MEMBERS = ["use", "kty", "kid", "crv", "alg", "k", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi", "x5c"] as const;
+export const JWK_MEMBERS = [
+  "use",
+  "kty",
+  "kid",
+  "crv",
+  "alg",
+  "k",
+  "x",
+  "y",
+  "n",
+  "e",
+  "d",
+  "p",
+  "q",
+  "dp",
+  "dq",
+  "qi",
+  "x5c",
+] as const;
 
 export type KeyType = "RSA" | "EC" | "OKP" | "oct";
 export type PublicMember = (typeof PUBLIC_MEMBERS)[number];

@@ -27,7 +27,8 @@ const REASONS: Record<NameKind, string> = { set: "BAD_SET", kid: "BAD_KID" };
 
 /** What is wrong with `value` as a name, as the end of a sentence ("must …"); undefined when it is fine. */
 export function nameProblem(value: unknown): string | undefined {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_NAME_LENGTH) return `must be 1 to ${MAX_NAME_LENGTH} characters long`;
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_NAME_LENGTH)
+    return `must be 1 to ${MAX_NAME_LENGTH} characters long`;
   if (LONE_SURROGATE.test(value)) return "must be well-formed Unicode (it contains a lone UTF-16 surrogate)";
   if (CONTROL_CHARACTERS.test(value)) return "must not contain control characters (U+0000 to U+001F, U+007F to U+009F)";
   return undefined;

@@ -70,8 +70,8 @@ export function smallFactorOf(n: bigint): number | undefined {
  * built here from powers of 65537, at load.
  */
 const ROCA_PRIMES = [
-  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157,
-  163, 167,
+  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113,
+  127, 131, 137, 139, 149, 151, 157, 163, 167,
 ] as const;
 
 const ROCA_SUBGROUPS: readonly { prime: bigint; members: ReadonlySet<number> }[] = ROCA_PRIMES.map((prime) => {
@@ -83,7 +83,10 @@ const ROCA_SUBGROUPS: readonly { prime: bigint; members: ReadonlySet<number> }[]
 
 /** The members of ⟨65537⟩ mod each ROCA prime, for tests to compare with the published fingerprints. */
 export function rocaSubgroups(): { prime: number; members: number[] }[] {
-  return ROCA_SUBGROUPS.map(({ prime, members }) => ({ prime: Number(prime), members: [...members].sort((a, b) => a - b) }));
+  return ROCA_SUBGROUPS.map(({ prime, members }) => ({
+    prime: Number(prime),
+    members: [...members].sort((a, b) => a - b),
+  }));
 }
 
 /** True when n has the ROCA fingerprint. */
@@ -141,7 +144,10 @@ function derInteger(value: bigint): Buffer {
 const DH_KEY_AGREEMENT = Buffer.from("06092a864886f70d010301", "hex");
 
 function opensslModPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  const algorithm = tlv(0x30, Buffer.concat([DH_KEY_AGREEMENT, tlv(0x30, Buffer.concat([derInteger(modulus), derInteger(base)]))]));
+  const algorithm = tlv(
+    0x30,
+    Buffer.concat([DH_KEY_AGREEMENT, tlv(0x30, Buffer.concat([derInteger(modulus), derInteger(base)]))]),
+  );
   const pkcs8 = tlv(0x30, Buffer.concat([derInteger(0n), algorithm, tlv(0x04, derInteger(exponent))]));
   const privateKey = createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" });
   return readPublicValue(createPublicKey(privateKey).export({ format: "der", type: "spki" }));

@@ -15,7 +15,14 @@ import DataLoader from "dataloader";
 import { INTERNAL_CALLER, type Caller } from "../auth/caller.js";
 import { authorizeOperation, canReadPrivateMembers, type Operation } from "../auth/policy.js";
 import { DEFAULT_KEY_USE, isRsaAlgorithm } from "./algorithms.js";
-import { AUDIT_OK, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEntry, type AuditEvent, type AuditLog } from "./audit.js";
+import {
+  AUDIT_OK,
+  DEFAULT_AUDIT_LIMIT,
+  MAX_AUDIT_LIMIT,
+  type AuditEntry,
+  type AuditEvent,
+  type AuditLog,
+} from "./audit.js";
 import { BadInputError, JwkGatewayError, NotFoundError } from "../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import type { GenerationLimiter } from "./generation-limiter.js";
@@ -128,7 +135,12 @@ export class JsonWebKeyService {
   }
 
   /** Generates one key and adds it to the set, creating the set if needed. Returns a set of just that key. */
-  async createJsonWebKeySet(set: string, request: CreateJsonWebKeySetRequest, caller: Caller = INTERNAL_CALLER, options: AnswerOptions = {}): Promise<JwkSet> {
+  async createJsonWebKeySet(
+    set: string,
+    request: CreateJsonWebKeySetRequest,
+    caller: Caller = INTERNAL_CALLER,
+    options: AnswerOptions = {},
+  ): Promise<JwkSet> {
     const target: AuditTarget = { operation: "createJsonWebKeySet", set, kid: request.kid || undefined };
     return this.mutation(caller, target, async (audit) => {
       checkName("set", set);
@@ -138,7 +150,8 @@ export class JsonWebKeyService {
       // Generation happens before any write; the generated key goes through the same validator as
       // imported keys, so everything stored can be read back and PUT again.
       // A pooled key (keySource) was already removed from its pool: if anything below fails, it is lost, never reused.
-      const generated = (await this.keySource({ alg: request.alg, kid, use })) ?? (await this.generate({ alg: request.alg, kid, use }));
+      const generated =
+        (await this.keySource({ alg: request.alg, kid, use })) ?? (await this.generate({ alg: request.alg, kid, use }));
       const key = validateJwk(generated);
       await this.repository.addKey(set, key, audit());
       this.changed(set);
@@ -161,7 +174,9 @@ export class JsonWebKeyService {
   async getJsonWebKeySet(set: string, caller: Caller = INTERNAL_CALLER, options: ReadOptions = {}): Promise<JwkSet> {
     const keys = await this.read(caller, { operation: "getJsonWebKeySet", set }, options, async () => {
       checkName("set", set);
-      const keys = options.keySets ? [...(await options.keySets.load(set))] : await this.repository.getKeySet(set, caller.session);
+      const keys = options.keySets
+        ? [...(await options.keySets.load(set))]
+        : await this.repository.getKeySet(set, caller.session);
       if (keys.length === 0) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
       return keys;
     });
@@ -174,16 +189,19 @@ export class JsonWebKeyService {
    * operation; only the storage read is shared.
    */
   keySetLoader(session?: ReadSession): KeySetLoader {
-    return new DataLoader<string, readonly Jwk[]>(
-      async (sets) => {
-        const settled = await Promise.allSettled(sets.map((set) => this.repository.getKeySet(set, session)));
-        return settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : asError(outcome.reason)));
-      },
-    );
+    return new DataLoader<string, readonly Jwk[]>(async (sets) => {
+      const settled = await Promise.allSettled(sets.map((set) => this.repository.getKeySet(set, session)));
+      return settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : asError(outcome.reason)));
+    });
   }
 
   /** A set holding the one key `kid`. */
-  async getJsonWebKey(set: string, kid: string, caller: Caller = INTERNAL_CALLER, options: ReadOptions = {}): Promise<JwkSet> {
+  async getJsonWebKey(
+    set: string,
+    kid: string,
+    caller: Caller = INTERNAL_CALLER,
+    options: ReadOptions = {},
+  ): Promise<JwkSet> {
     const keys = await this.read(caller, { operation: "getJsonWebKey", set, kid }, options, async () => {
       checkName("set", set);
       checkName("kid", kid);
@@ -218,10 +236,15 @@ export class JsonWebKeyService {
   }
 
   /** Replaces the whole set atomically; every key is validated before anything is written. */
-  async updateJsonWebKeySet(set: string, input: { keys: readonly JwkInput[] }, caller: Caller = INTERNAL_CALLER, options: AnswerOptions = {}): Promise<JwkSet> {
+  async updateJsonWebKeySet(
+    set: string,
+    input: { keys: readonly JwkInput[] },
+    caller: Caller = INTERNAL_CALLER,
+    options: AnswerOptions = {},
+  ): Promise<JwkSet> {
     return this.mutation(caller, { operation: "updateJsonWebKeySet", set }, async (audit) => {
       checkName("set", set);
-      if (!Array.isArray(input.keys)) throw new BadInputError("The key set must have a \"keys\" array", "BAD_KEY_SET");
+      if (!Array.isArray(input.keys)) throw new BadInputError('The key set must have a "keys" array', "BAD_KEY_SET");
       const keys = validateKeySet(input.keys);
       for (const key of keys) checkName("kid", key.kid);
       await this.repository.replaceKeySet(set, keys, audit());
@@ -259,7 +282,8 @@ export class JsonWebKeyService {
       throw new BadInputError(`limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}`, "BAD_LIMIT");
     }
     const before = query.before ?? undefined;
-    if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new BadInputError("before must be a positive integer, the seq of a record", "BAD_CURSOR");
+    if (before !== undefined && (!Number.isInteger(before) || before < 1))
+      throw new BadInputError("before must be a positive integer, the seq of a record", "BAD_CURSOR");
     return this.audit.list({ limit, before });
   }
 
@@ -284,7 +308,11 @@ export class JsonWebKeyService {
    * A write: authorised first; `work` hands `audit()`'s entry to the repository, which inserts it in
    * the write's transaction; a failure is recorded on its own, with its code.
    */
-  private async mutation<T>(caller: Caller, target: AuditTarget, work: (audit: () => AuditEntry) => Promise<T>): Promise<T> {
+  private async mutation<T>(
+    caller: Caller,
+    target: AuditTarget,
+    work: (audit: () => AuditEntry) => Promise<T>,
+  ): Promise<T> {
     await this.authorize(caller, target);
     try {
       return await work(() => this.entry(caller, target, AUDIT_OK));
@@ -295,7 +323,12 @@ export class JsonWebKeyService {
   }
 
   /** A read: authorised first; private members only for callers allowed them, recorded before they are returned. */
-  private async read(caller: Caller, target: AuditTarget, options: ReadOptions, load: () => Promise<Jwk[]>): Promise<Jwk[]> {
+  private async read(
+    caller: Caller,
+    target: AuditTarget,
+    options: ReadOptions,
+    load: () => Promise<Jwk[]>,
+  ): Promise<Jwk[]> {
     await this.authorize(caller, target);
     const members = options.members ?? "as-allowed";
     const allowed = canReadPrivateMembers(caller);

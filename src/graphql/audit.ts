@@ -5,7 +5,10 @@ import { DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT, type AuditEvent } from "../domain
 import type { JsonWebKeyService } from "../domain/service.js";
 import type { GraphQLContext } from "./auth.js";
 
-@ObjectType("AuditEvent", { description: "One record of the audit trail: a key mutation, a read of private members, or a refused operation. Never key material" })
+@ObjectType("AuditEvent", {
+  description:
+    "One record of the audit trail: a key mutation, a read of private members, or a refused operation. Never key material",
+})
 export class AuditEventType {
   @Field(() => Int, { description: "Increases with every record; pass it as `before` to page" })
   seq!: number;
@@ -42,7 +45,12 @@ export class AuditResolver {
   @Authorized(OPERATION_SCOPES.auditEvents)
   @Query(() => [AuditEventType], { description: `The audit trail, newest first. Needs audit:read` })
   async auditEvents(
-    @Arg("limit", () => Int, { nullable: true, defaultValue: DEFAULT_AUDIT_LIMIT, description: `1 to ${MAX_AUDIT_LIMIT}` }) limit: number | null,
+    @Arg("limit", () => Int, {
+      nullable: true,
+      defaultValue: DEFAULT_AUDIT_LIMIT,
+      description: `1 to ${MAX_AUDIT_LIMIT}`,
+    })
+    limit: number | null,
     @Arg("before", () => Int, { nullable: true, description: "Only records with a smaller seq" }) before: number | null,
     @Ctx() { caller }: GraphQLContext,
   ): Promise<AuditEventType[]> {

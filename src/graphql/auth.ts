@@ -9,7 +9,14 @@
  * check: a query selecting only public members needs keys:read, and each selected private member of
  * a caller without keys:read-private is refused with FORBIDDEN (null in `data`, one error per field).
  */
-import { getNamedType, isObjectType, Kind, type GraphQLNamedType, type GraphQLResolveInfo, type SelectionNode } from "graphql";
+import {
+  getNamedType,
+  isObjectType,
+  Kind,
+  type GraphQLNamedType,
+  type GraphQLResolveInfo,
+  type SelectionNode,
+} from "graphql";
 import type { AuthChecker } from "type-graphql";
 import { ANONYMOUS, callerOf, type Caller } from "../auth/caller.js";
 import { authorizePrivateMembers, isOperation, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
@@ -43,7 +50,11 @@ export function createAuthChecker(service?: JsonWebKeyService): AuthChecker<Grap
     } else {
       if (!service) throw new TypeError("createSchema() was called without a service; this schema can only be printed");
       const input = args.input as { kid?: unknown } | undefined;
-      await service.authorize(caller, { operation: question, set: text(args.set), kid: text(args.kid) ?? text(input?.kid) });
+      await service.authorize(caller, {
+        operation: question,
+        set: text(args.set),
+        kid: text(args.kid) ?? text(input?.kid),
+      });
     }
     return true;
   };
@@ -52,18 +63,29 @@ export function createAuthChecker(service?: JsonWebKeyService): AuthChecker<Grap
 /** `public` unless the field's selection reaches a private member of a JsonWebKey, through any fragment or nesting. */
 export function requestedMembers(info: GraphQLResolveInfo): MemberSelection {
   const type = getNamedType(info.returnType);
-  const reaches = info.fieldNodes.some((node) => node.selectionSet && selectsPrivateMember(node.selectionSet.selections, type, info, new Set()));
+  const reaches = info.fieldNodes.some(
+    (node) => node.selectionSet && selectsPrivateMember(node.selectionSet.selections, type, info, new Set()),
+  );
   return reaches ? "private" : "public";
 }
 
-function selectsPrivateMember(selections: readonly SelectionNode[], type: GraphQLNamedType, info: GraphQLResolveInfo, seen: Set<string>): boolean {
+function selectsPrivateMember(
+  selections: readonly SelectionNode[],
+  type: GraphQLNamedType,
+  info: GraphQLResolveInfo,
+  seen: Set<string>,
+): boolean {
   for (const selection of selections) {
     if (selection.kind === Kind.FIELD) {
       if (!isObjectType(type)) continue;
       const field = type.getFields()[selection.name.value];
       if (!field) continue; // __typename
       if (type.name === JSON_WEB_KEY_TYPE && (PRIVATE_MEMBERS as readonly string[]).includes(field.name)) return true;
-      if (selection.selectionSet && selectsPrivateMember(selection.selectionSet.selections, getNamedType(field.type), info, seen)) return true;
+      if (
+        selection.selectionSet &&
+        selectsPrivateMember(selection.selectionSet.selections, getNamedType(field.type), info, seen)
+      )
+        return true;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const inner = selection.typeCondition ? info.schema.getType(selection.typeCondition.name.value) : type;
       if (inner && selectsPrivateMember(selection.selectionSet.selections, inner, info, seen)) return true;
@@ -85,14 +107,19 @@ function selectsPrivateMember(selections: readonly SelectionNode[], type: GraphQ
  */
 function questionOf(roles: readonly string[], info: GraphQLResolveInfo): Operation | "private-members" {
   const root = info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType();
-  const question = root && isOperation(info.fieldName) ? info.fieldName : isPrivateMember(info) ? "private-members" : undefined;
+  const question =
+    root && isOperation(info.fieldName) ? info.fieldName : isPrivateMember(info) ? "private-members" : undefined;
   const field = `${info.parentType.name}.${info.fieldName}`;
   if (question === undefined) {
-    throw new TypeError(`@Authorized on ${field}: auth/policy.ts decides only root operations and the private members of ${JSON_WEB_KEY_TYPE}`);
+    throw new TypeError(
+      `@Authorized on ${field}: auth/policy.ts decides only root operations and the private members of ${JSON_WEB_KEY_TYPE}`,
+    );
   }
   const scope = question === "private-members" ? PRIVATE_MEMBERS_SCOPE : OPERATION_SCOPES[question];
   if (roles.length !== 1 || roles[0] !== scope) {
-    throw new TypeError(`@Authorized on ${field} must name exactly the policy's scope ${JSON.stringify(scope)}, got ${JSON.stringify(roles)}`);
+    throw new TypeError(
+      `@Authorized on ${field} must name exactly the policy's scope ${JSON.stringify(scope)}, got ${JSON.stringify(roles)}`,
+    );
   }
   return question;
 }

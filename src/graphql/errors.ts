@@ -31,7 +31,10 @@ export function createFormatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code) && original === error) {
-      return { ...formatted, message: withoutLiteralValue(withoutTokenValue(withoutVariableValue(formatted.message)), error) };
+      return {
+        ...formatted,
+        message: withoutLiteralValue(withoutTokenValue(withoutVariableValue(formatted.message)), error),
+      };
     }
 
     logger.error({ err: describeError(original), path: formatted.path }, "unexpected error in a GraphQL operation");
@@ -60,7 +63,8 @@ export function withoutVariableValue(message: string): string {
   const variable = INVALID_VARIABLE.exec(message);
   if (!variable) return message;
   const path = INVALID_VARIABLE_PATH.exec(message)?.[1];
-  const reason = INVALID_VARIABLE_REASON.exec(message.slice(variable[0].length))?.[1] ?? "it does not match its input type.";
+  const reason =
+    INVALID_VARIABLE_REASON.exec(message.slice(variable[0].length))?.[1] ?? "it does not match its input type.";
   return `Variable "$${variable[1]}" got an invalid value${path ? ` at "${path}"` : ""}: ${reason.endsWith(".") ? reason : `${reason}.`}`;
 }
 
@@ -74,9 +78,14 @@ export function withoutTokenValue(message: string): string {
 }
 
 /** Validation messages about a literal that print no value (kept whole). */
-const LITERAL_MESSAGES_WITHOUT_VALUE = [/^Field "[^"]*" of required type "[^"]*" was not provided\.$/, /^OneOf Input Object "[^"]*" must specify exactly one key\.$/, /^Field "[^"]*" must be non-null\.$/];
+const LITERAL_MESSAGES_WITHOUT_VALUE = [
+  /^Field "[^"]*" of required type "[^"]*" was not provided\.$/,
+  /^OneOf Input Object "[^"]*" must specify exactly one key\.$/,
+  /^Field "[^"]*" must be non-null\.$/,
+];
 /** What graphql-js says of a literal of the wrong type, before it prints the literal. */
-const LITERAL_REASON = /^(\w+ cannot represent [^:]*?|Enum "[^"]*" cannot represent non-enum value|Expected value of type "[^"]*")(?::|, found |$)/s;
+const LITERAL_REASON =
+  /^(\w+ cannot represent [^:]*?|Enum "[^"]*" cannot represent non-enum value|Expected value of type "[^"]*")(?::|, found |$)/s;
 
 /**
  * A literal of the wrong type in the document (`input: {kty: "EC", d: ["…"]}`) is refused by
@@ -88,13 +97,27 @@ export function withoutLiteralValue(message: string, error: unknown): string {
   const node = (error as { nodes?: readonly ASTNode[] } | null)?.nodes?.[0];
   if (!node || !isValueNode(node) || LITERAL_MESSAGES_WITHOUT_VALUE.some((safe) => safe.test(message))) return message;
   const found = LITERAL_REASON.exec(message)?.[1];
-  const reason = found === undefined ? "it does not match its input type." : found.startsWith("Expected value of type") ? `${found.replace("Expected value", "expected a value")}.` : `${found}.`;
+  const reason =
+    found === undefined
+      ? "it does not match its input type."
+      : found.startsWith("Expected value of type")
+        ? `${found.replace("Expected value", "expected a value")}.`
+        : `${found}.`;
   const where = literalPath(node);
   if (!where) return `A value in the document is invalid: ${reason}`;
   return `${where.argument} got an invalid value${where.path.includes(".") || where.path.includes("[") ? ` at "${where.path}"` : ""}: ${reason}`;
 }
 
-const VALUE_KINDS: ReadonlySet<string> = new Set([Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT]);
+const VALUE_KINDS: ReadonlySet<string> = new Set([
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+]);
 function isValueNode(node: ASTNode): node is ValueNode {
   return VALUE_KINDS.has(node.kind);
 }
@@ -121,18 +144,28 @@ function literalPath(node: ValueNode): { argument: string; path: string } | unde
       pending.push(...current);
     } else if (current && typeof current === "object" && "kind" in current) {
       const ast = current as ASTNode;
-      if (ast.kind === Kind.ARGUMENT) roots.push({ argument: `Argument "${ast.name.value}"`, path: ast.name.value, value: ast.value });
-      else if (ast.kind === Kind.VARIABLE_DEFINITION && ast.defaultValue) roots.push({ argument: `The default of "$${ast.variable.name.value}"`, path: ast.variable.name.value, value: ast.defaultValue });
-      else if (!isValueNode(ast)) for (const [key, child] of Object.entries(ast)) if (key !== "loc") pending.push(child);
+      if (ast.kind === Kind.ARGUMENT)
+        roots.push({ argument: `Argument "${ast.name.value}"`, path: ast.name.value, value: ast.value });
+      else if (ast.kind === Kind.VARIABLE_DEFINITION && ast.defaultValue)
+        roots.push({
+          argument: `The default of "$${ast.variable.name.value}"`,
+          path: ast.variable.name.value,
+          value: ast.defaultValue,
+        });
+      else if (!isValueNode(ast))
+        for (const [key, child] of Object.entries(ast)) if (key !== "loc") pending.push(child);
     }
   }
   for (const root of roots) {
     const values: { value: ValueNode; path: string }[] = [{ value: root.value, path: root.path }];
     while (values.length > 0) {
       const { value, path } = values.pop()!;
-      if (value.loc?.start === loc.start && value.loc.end === loc.end && value.kind === node.kind) return { argument: root.argument, path };
-      if (value.kind === Kind.LIST) value.values.forEach((item, index) => values.push({ value: item, path: `${path}[${index}]` }));
-      else if (value.kind === Kind.OBJECT) for (const field of value.fields) values.push({ value: field.value, path: `${path}.${field.name.value}` });
+      if (value.loc?.start === loc.start && value.loc.end === loc.end && value.kind === node.kind)
+        return { argument: root.argument, path };
+      if (value.kind === Kind.LIST)
+        value.values.forEach((item, index) => values.push({ value: item, path: `${path}[${index}]` }));
+      else if (value.kind === Kind.OBJECT)
+        for (const field of value.fields) values.push({ value: field.value, path: `${path}.${field.name.value}` });
     }
   }
   return undefined;

@@ -92,11 +92,13 @@ export function documentLimits(options: { production: boolean; introspection: bo
   const operations = shapeLimits(GRAPHQL_LIMITS);
   const introspection = options.introspection ? shapeLimits(INTROSPECTION_LIMITS) : operations;
   const depthAndCost: ValidationRule = (context: ValidationContext) =>
-    visitInParallel((isIntrospectionDocument(context.getDocument()) ? introspection : operations).map((rule) => rule(context)));
+    visitInParallel(
+      (isIntrospectionDocument(context.getDocument()) ? introspection : operations).map((rule) => rule(context)),
+    );
   return {
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     plugins: [...(everyDocument.plugins as ApolloServerPlugin[]), ...(exposeLimits ? [] : [hideTokenLimit])],
-    validationRules: [...(everyDocument.validationRules), depthAndCost],
+    validationRules: [...everyDocument.validationRules, depthAndCost],
   };
 }
 
@@ -131,7 +133,8 @@ const hideTokenLimit: ApolloServerPlugin = {
     return {
       async didEncounterErrors({ errors }) {
         for (const error of errors) {
-          if (/^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(error.message)) error.message = HIDDEN_LIMIT_MESSAGE;
+          if (/^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(error.message))
+            error.message = HIDDEN_LIMIT_MESSAGE;
         }
       },
     };

@@ -3,7 +3,9 @@ import { Field, InputType } from "type-graphql";
 
 @InputType("JsonWebKeySetGeneratorRequest", { description: "What key to generate" })
 export class JsonWebKeySetGeneratorRequestInput {
-  @Field(() => String, { description: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512" })
+  @Field(() => String, {
+    description: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512",
+  })
   alg!: string;
 
   @Field(() => String, { nullable: true, description: "Key id; omitted or empty: a random UUID v4" })

@@ -52,7 +52,9 @@ interface RootField {
 /** The operation's root fields, through fragments, without introspection fields. */
 function rootFields(operation: OperationDefinitionNode, document: DocumentNode): RootField[] {
   const fragments = new Map(
-    document.definitions.flatMap((definition) => (definition.kind === "FragmentDefinition" ? [[definition.name.value, definition] as const] : [])),
+    document.definitions.flatMap((definition) =>
+      definition.kind === "FragmentDefinition" ? [[definition.name.value, definition] as const] : [],
+    ),
   );
   const found = new Map<string, RootField>();
   const seen = new Set<string>();

@@ -27,14 +27,27 @@ export class JsonWebKeyResolver {
   ) {}
 
   @Authorized(OPERATION_SCOPES.getJsonWebKeySet)
-  @Query(() => JsonWebKeySetType, { description: "All keys of a set, newest first (seed: GET /keys/{set}). Needs keys:read" })
-  getJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller, keySets }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+  @Query(() => JsonWebKeySetType, {
+    description: "All keys of a set, newest first (seed: GET /keys/{set}). Needs keys:read",
+  })
+  getJsonWebKeySet(
+    @Arg("set", () => String) set: string,
+    @Ctx() { caller, keySets }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return this.service.getJsonWebKeySet(set, caller, { members: requestedMembers(info), keySets });
   }
 
   @Authorized(OPERATION_SCOPES.getJsonWebKey)
-  @Query(() => JsonWebKeySetType, { description: "A set holding the one key with this kid (seed: GET /keys/{set}/{kid}). Needs keys:read" })
-  getJsonWebKey(@Arg("set", () => String) set: string, @Arg("kid", () => String) kid: string, @Ctx() { caller }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+  @Query(() => JsonWebKeySetType, {
+    description: "A set holding the one key with this kid (seed: GET /keys/{set}/{kid}). Needs keys:read",
+  })
+  getJsonWebKey(
+    @Arg("set", () => String) set: string,
+    @Arg("kid", () => String) kid: string,
+    @Ctx() { caller }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return this.service.getJsonWebKey(set, kid, caller, { members: requestedMembers(info) });
   }
 
@@ -46,13 +59,17 @@ export class JsonWebKeyResolver {
     return { set: DISCOVERED_SET, keys: [...(await this.jwks.current()).keys] };
   }
 
-  @FieldResolver(() => [JsonWebKeyType], { description: "The public forms of the set's asymmetric keys, never a private member; oct keys are left out" })
+  @FieldResolver(() => [JsonWebKeyType], {
+    description: "The public forms of the set's asymmetric keys, never a private member; oct keys are left out",
+  })
   publicKeys(@Root() set: JwkSet): Jwk[] {
     return toPublicJwks(set.keys);
   }
 
   @Authorized(OPERATION_SCOPES.createJsonWebKeySet)
-  @Mutation(() => JsonWebKeySetType, { description: "Generates one key and adds it to the set (seed: POST /keys/{set}). Needs keys:write" })
+  @Mutation(() => JsonWebKeySetType, {
+    description: "Generates one key and adds it to the set (seed: POST /keys/{set}). Needs keys:write",
+  })
   createJsonWebKeySet(
     @Arg("set", () => String) set: string,
     @Arg("input", () => JsonWebKeySetGeneratorRequestInput) input: JsonWebKeySetGeneratorRequestInput,
@@ -62,7 +79,10 @@ export class JsonWebKeyResolver {
   }
 
   @Authorized(OPERATION_SCOPES.updateJsonWebKey)
-  @Mutation(() => JsonWebKeyType, { description: "Stores a caller-supplied key under kid, replacing any key there (seed: PUT /keys/{set}/{kid}). Needs keys:write" })
+  @Mutation(() => JsonWebKeyType, {
+    description:
+      "Stores a caller-supplied key under kid, replacing any key there (seed: PUT /keys/{set}/{kid}). Needs keys:write",
+  })
   updateJsonWebKey(
     @Arg("set", () => String) set: string,
     @Arg("kid", () => String) kid: string,
@@ -73,7 +93,9 @@ export class JsonWebKeyResolver {
   }
 
   @Authorized(OPERATION_SCOPES.updateJsonWebKeySet)
-  @Mutation(() => JsonWebKeySetType, { description: "Replaces the whole set atomically (seed: PUT /keys/{set}). Needs keys:write" })
+  @Mutation(() => JsonWebKeySetType, {
+    description: "Replaces the whole set atomically (seed: PUT /keys/{set}). Needs keys:write",
+  })
   updateJsonWebKeySet(
     @Arg("set", () => String) set: string,
     @Arg("input", () => JsonWebKeySetInput) input: JsonWebKeySetInput,
@@ -83,13 +105,21 @@ export class JsonWebKeyResolver {
   }
 
   @Authorized(OPERATION_SCOPES.deleteJsonWebKey)
-  @Mutation(() => Boolean, { description: "Deletes one key; true when something was removed (seed: DELETE /keys/{set}/{kid}). Needs keys:write" })
-  deleteJsonWebKey(@Arg("set", () => String) set: string, @Arg("kid", () => String) kid: string, @Ctx() { caller }: GraphQLContext) {
+  @Mutation(() => Boolean, {
+    description: "Deletes one key; true when something was removed (seed: DELETE /keys/{set}/{kid}). Needs keys:write",
+  })
+  deleteJsonWebKey(
+    @Arg("set", () => String) set: string,
+    @Arg("kid", () => String) kid: string,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
     return this.service.deleteJsonWebKey(set, kid, caller);
   }
 
   @Authorized(OPERATION_SCOPES.deleteJsonWebKeySet)
-  @Mutation(() => Boolean, { description: "Deletes a whole set; true when something was removed (seed: DELETE /keys/{set}). Needs keys:write" })
+  @Mutation(() => Boolean, {
+    description: "Deletes a whole set; true when something was removed (seed: DELETE /keys/{set}). Needs keys:write",
+  })
   deleteJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller }: GraphQLContext) {
     return this.service.deleteJsonWebKeySet(set, caller);
   }

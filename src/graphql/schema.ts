@@ -21,7 +21,8 @@ export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKey
     container: {
       get: (resolverClass: unknown) => {
         const resolver = resolvers.get(resolverClass);
-        if (!resolver) throw new TypeError("createSchema() was called without a service; this schema can only be printed");
+        if (!resolver)
+          throw new TypeError("createSchema() was called without a service; this schema can only be printed");
         return resolver;
       },
     },

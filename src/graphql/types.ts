@@ -39,7 +39,10 @@ export class JsonWebKeyType implements Jwk {
   x5c?: string[];
 
   @Authorized(PRIVATE_MEMBERS_SCOPE)
-  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): EC/OKP private key or RSA private exponent" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Private (needs keys:read-private): EC/OKP private key or RSA private exponent",
+  })
   d?: string;
 
   @Authorized(PRIVATE_MEMBERS_SCOPE)
@@ -51,11 +54,17 @@ export class JsonWebKeyType implements Jwk {
   q?: string;
 
   @Authorized(PRIVATE_MEMBERS_SCOPE)
-  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA first factor CRT exponent" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Private (needs keys:read-private): RSA first factor CRT exponent",
+  })
   dp?: string;
 
   @Authorized(PRIVATE_MEMBERS_SCOPE)
-  @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): RSA second factor CRT exponent" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Private (needs keys:read-private): RSA second factor CRT exponent",
+  })
   dq?: string;
 
   @Authorized(PRIVATE_MEMBERS_SCOPE)

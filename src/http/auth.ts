@@ -18,13 +18,18 @@ declare module "fastify" {
 }
 
 /** The request's caller, with a new ReadSession (domain/repository.ts) that its reads share, the token check included. */
-export async function authenticateRequest(authenticate: Authenticate, request: FastifyRequest, transport: Transport): Promise<Caller> {
+export async function authenticateRequest(
+  authenticate: Authenticate,
+  request: FastifyRequest,
+  transport: Transport,
+): Promise<Caller> {
   const session = {};
   return callerOf(await authenticate(request.headers.authorization, session), transport, request.id, session);
 }
 
 /** The caller of a key route; a route that did not go through the hook is a programming error. */
 export function requestCaller(request: FastifyRequest): Caller {
-  if (!request.caller) throw new TypeError(`${request.method} ${request.routeOptions.url} was served without authentication`);
+  if (!request.caller)
+    throw new TypeError(`${request.method} ${request.routeOptions.url} was served without authentication`);
   return request.caller;
 }

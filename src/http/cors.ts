@@ -33,7 +33,8 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "OPTIONS") return;
     const origin = request.headers.origin;
-    if (origin === undefined || request.headers["access-control-request-method"] === undefined || allowed.has(origin)) return;
+    if (origin === undefined || request.headers["access-control-request-method"] === undefined || allowed.has(origin))
+      return;
     return reply.status(403).send({
       error: "CORS_ORIGIN_NOT_ALLOWED",
       message:

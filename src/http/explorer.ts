@@ -45,9 +45,13 @@ let page: Promise<Page> | undefined;
 /** Rendered and compressed on first use (about a second of a thread-pool thread), then kept. */
 function explorerPage(): Promise<Page> {
   return (page ??= (async () => {
-    const html = Buffer.from(renderGraphiQL({ endpoint: "/graphql", title: "jwk-gateway", defaultQuery: DEFAULT_QUERY }));
+    const html = Buffer.from(
+      renderGraphiQL({ endpoint: "/graphql", title: "jwk-gateway", defaultQuery: DEFAULT_QUERY }),
+    );
     const [br, gz] = await Promise.all([
-      brotli(html, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: html.length } }),
+      brotli(html, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: html.length },
+      }),
       gzip(html, { level: 9 }),
     ]);
     const etag = `"${createHash("sha256").update(html).digest("base64url").slice(0, 27)}"`;

@@ -33,7 +33,13 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       if (error) return done(new JsonBodyError(describeParseError(error), "MALFORMED_BODY"), undefined);
       const problem = jsonTextProblem(body as string);
       if (problem !== undefined) {
-        return done(new JsonBodyError(`Unusable JSON body: ${describeJsonTextProblem(problem)}`, problem.kind === "duplicate" ? "DUPLICATE_MEMBER" : "JSON_TOO_DEEP"), undefined);
+        return done(
+          new JsonBodyError(
+            `Unusable JSON body: ${describeJsonTextProblem(problem)}`,
+            problem.kind === "duplicate" ? "DUPLICATE_MEMBER" : "JSON_TOO_DEEP",
+          ),
+          undefined,
+        );
       }
       done(null, value);
     });
@@ -43,6 +49,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
 /** Fastify's messages for an empty body and forbidden keys are its own; V8's syntax errors quote the body. */
 function describeParseError(error: Error & { code?: string }): string {
   if (error.code?.startsWith("FST_ERR_")) return error.message;
-  if (error.message.startsWith("Object contains forbidden")) return "Unusable JSON body: it contains a forbidden __proto__ or constructor property";
+  if (error.message.startsWith("Object contains forbidden"))
+    return "Unusable JSON body: it contains a forbidden __proto__ or constructor property";
   return "Body is not valid JSON but content-type is set to 'application/json'";
 }

@@ -111,13 +111,11 @@ export class PublicJwks {
     if (this.pending?.generation === generation) return this.pending.promise;
 
     const startedAt = this.now();
-    const promise = this.compute().then(
-      (snapshot) => {
-        // A write during the load may or may not be in it: keep it only if nothing changed since.
-        if (this.generation === generation) this.cached = { generation, loadedAt: startedAt, snapshot };
-        return snapshot;
-      },
-    );
+    const promise = this.compute().then((snapshot) => {
+      // A write during the load may or may not be in it: keep it only if nothing changed since.
+      if (this.generation === generation) this.cached = { generation, loadedAt: startedAt, snapshot };
+      return snapshot;
+    });
     const pending = { generation, promise };
     this.pending = pending;
     const clear = () => {
@@ -188,7 +186,10 @@ export function registerJwksRoute(app: FastifyInstance, jwks: PublicJwks): void 
         .status(httpStatusOf(code))
         .header("cache-control", "no-store")
         .type("application/json")
-        .send({ error: known ? "Service Unavailable" : "error", error_description: known ? error.message : "The error is unrecognizable" });
+        .send({
+          error: known ? "Service Unavailable" : "error",
+          error_description: known ? error.message : "The error is unrecognizable",
+        });
     }
     reply.header("cache-control", JWKS_CACHE_CONTROL).header("etag", snapshot.etag);
     if (ifNoneMatchHits(request.headers["if-none-match"], snapshot.etag)) return reply.status(304).send();

@@ -40,7 +40,13 @@ export const NO_CACHE = "private, no-cache, no-store, must-revalidate";
 export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service, authenticate }) => {
   // Fastify's default Ajv coerces types (`"kid": 5` would become "5", `null` would become "");
   // GraphQL refuses such values, so REST validates without coercion to refuse them too.
-  const ajv = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allowUnionTypes: true, schemas: [...SHARED_SCHEMAS] });
+  const ajv = new Ajv({
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+    allowUnionTypes: true,
+    schemas: [...SHARED_SCHEMAS],
+  });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
@@ -102,7 +108,9 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
       security: [{ bearerAuth: [] }],
     },
     // Name components after the shared schemas' $id rather than def-0, def-1, …
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
+    },
   });
 
   await app.register(keyRoutes, { service });
@@ -117,7 +125,8 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   const { status, code, body } = known ?? internalError();
   // RFC 6750 §3: the challenge on 401, and the missing scope on 403.
   if (code === "UNAUTHENTICATED") reply.header("www-authenticate", 'Bearer realm="jwk-gateway"');
-  if (code === "FORBIDDEN" && error instanceof ForbiddenError) reply.header("www-authenticate", `Bearer realm="jwk-gateway", error="insufficient_scope", scope="${error.scope}"`);
+  if (code === "FORBIDDEN" && error instanceof ForbiddenError)
+    reply.header("www-authenticate", `Bearer realm="jwk-gateway", error="insufficient_scope", scope="${error.scope}"`);
   // RFC 9110 §10.2.3: when to try again after KEY_GENERATION_BUSY.
   if (error instanceof KeyGenerationBusyError) reply.header("retry-after", String(error.retryAfterSeconds));
   return reply.status(status).send(body);
@@ -131,7 +140,8 @@ function operationOf(request: FastifyRequest): Operation | undefined {
 
 /** Says why a body is not JSON without quoting it: the body may hold key material. */
 function describeJsonError(error: Error): string {
-  if (error.message.startsWith("Object contains forbidden")) return "the body contains a forbidden __proto__ or constructor property";
+  if (error.message.startsWith("Object contains forbidden"))
+    return "the body contains a forbidden __proto__ or constructor property";
   const position = /position (\d+)/.exec(error.message);
   return `the body is not valid JSON${position ? ` (at position ${position[1]})` : ""}`;
 }

@@ -90,14 +90,22 @@ export function toRestError(error: unknown): RestError | undefined {
   // Fastify's own refusals, raised before a handler runs. Their messages state a rule about the
   // request (e.g. "body/keys must be array") and never echo the body, so they are safe to show.
   if (raised.statusCode === 413) {
-    return { status: 413, code: "PAYLOAD_TOO_LARGE", body: { error: ERROR_TEXT.PAYLOAD_TOO_LARGE, error_description: raised.message } };
+    return {
+      status: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      body: { error: ERROR_TEXT.PAYLOAD_TOO_LARGE, error_description: raised.message },
+    };
   }
   if (raised.validation) return fromDomainError(new MalformedBodyError(raised.message));
   if (raised.statusCode >= 400 && raised.statusCode < 500) {
     // Bad Content-Length, a body that is not JSON (Hydra decodes any body as JSON; we keep
     // Fastify's 415 so that a browser's form post cannot reach the API without a CORS preflight).
     const description = raised.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ? UNSUPPORTED_MEDIA_TYPE : raised.message;
-    return { status: raised.statusCode, code: "BAD_USER_INPUT", body: { error: MALFORMED_REQUEST, error_description: description } };
+    return {
+      status: raised.statusCode,
+      code: "BAD_USER_INPUT",
+      body: { error: MALFORMED_REQUEST, error_description: description },
+    };
   }
   return undefined;
 }

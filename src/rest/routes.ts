@@ -33,19 +33,29 @@ const HYDRA_SET: AnswerOptions = { symmetric: "omit" };
 export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { service, hidden = false }) => {
   const schema = <T extends object>(routeSchema: T) => (hidden ? { ...routeSchema, hide: true } : routeSchema);
 
-  app.post<SetParams & { Body: CreateJsonWebKeySetRequest }>("/keys/:set", { schema: schema(routeSchemas.createJsonWebKeySet) }, async (request, reply) => {
-    const { set } = request.params;
-    const { alg, kid, use } = request.body;
-    const created = await service.createJsonWebKeySet(set, { alg, kid, use }, caller(request), HYDRA_SET);
-    return reply.code(201).header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`).send(envelope(created));
-  });
+  app.post<SetParams & { Body: CreateJsonWebKeySetRequest }>(
+    "/keys/:set",
+    { schema: schema(routeSchemas.createJsonWebKeySet) },
+    async (request, reply) => {
+      const { set } = request.params;
+      const { alg, kid, use } = request.body;
+      const created = await service.createJsonWebKeySet(set, { alg, kid, use }, caller(request), HYDRA_SET);
+      return reply
+        .code(201)
+        .header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`)
+        .send(envelope(created));
+    },
+  );
 
   app.get<SetParams>("/keys/:set", { schema: schema(routeSchemas.getJsonWebKeySet) }, async (request) =>
     envelope(await service.getJsonWebKeySet(request.params.set, caller(request), HYDRA_SET)),
   );
 
-  app.put<SetParams & { Body: { keys: JwkInput[] } }>("/keys/:set", { schema: schema(routeSchemas.updateJsonWebKeySet) }, async (request) =>
-    envelope(await service.updateJsonWebKeySet(request.params.set, request.body, caller(request), HYDRA_SET)),
+  app.put<SetParams & { Body: { keys: JwkInput[] } }>(
+    "/keys/:set",
+    { schema: schema(routeSchemas.updateJsonWebKeySet) },
+    async (request) =>
+      envelope(await service.updateJsonWebKeySet(request.params.set, request.body, caller(request), HYDRA_SET)),
   );
 
   app.delete<SetParams>("/keys/:set", { schema: schema(routeSchemas.deleteJsonWebKeySet) }, async (request, reply) => {
@@ -57,12 +67,18 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     envelope(await service.getJsonWebKey(request.params.set, request.params.kid, caller(request), HYDRA_SET)),
   );
 
-  app.put<KeyParams & { Body: JwkInput }>("/keys/:set/:kid", { schema: schema(routeSchemas.updateJsonWebKey) }, async (request) =>
-    service.updateJsonWebKey(request.params.set, request.params.kid, request.body, caller(request)),
+  app.put<KeyParams & { Body: JwkInput }>(
+    "/keys/:set/:kid",
+    { schema: schema(routeSchemas.updateJsonWebKey) },
+    async (request) => service.updateJsonWebKey(request.params.set, request.params.kid, request.body, caller(request)),
   );
 
-  app.delete<KeyParams>("/keys/:set/:kid", { schema: schema(routeSchemas.deleteJsonWebKey) }, async (request, reply) => {
-    await service.deleteJsonWebKey(request.params.set, request.params.kid, caller(request));
-    return reply.code(204).send();
-  });
+  app.delete<KeyParams>(
+    "/keys/:set/:kid",
+    { schema: schema(routeSchemas.deleteJsonWebKey) },
+    async (request, reply) => {
+      await service.deleteJsonWebKey(request.params.set, request.params.kid, caller(request));
+      return reply.code(204).send();
+    },
+  );
 };

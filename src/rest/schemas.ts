@@ -55,7 +55,8 @@ export const SHARED_SCHEMAS = [
   {
     $id: JSON_WEB_KEY,
     type: "object",
-    description: "A JSON Web Key (RFC 7517), private members included. Members jwk-gateway does not keep are dropped (key_ops, x5t and x5t#S256 are checked first).",
+    description:
+      "A JSON Web Key (RFC 7517), private members included. Members jwk-gateway does not keep are dropped (key_ops, x5t and x5t#S256 are checked first).",
     properties: jwkProperties,
   },
   {

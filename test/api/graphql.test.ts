@@ -30,14 +30,17 @@ function errorOf(response: { errors?: readonly { message: string; extensions?: R
 describe.each(await providers())("GraphQL API on %s", (provider) => {
   const gateway = useGateway(provider);
 
-
   const api = () => gateway.client;
-  const keysOf = async (set: string) => (await api().request(GetJsonWebKeySetDocument, { set })).data?.getJsonWebKeySet.keys.map((k) => k.kid);
+  const keysOf = async (set: string) =>
+    (await api().request(GetJsonWebKeySetDocument, { set })).data?.getJsonWebKeySet.keys.map((k) => k.kid);
 
   describe("typed client, one test per seed operation", () => {
     it("createJsonWebKeySet returns the set's name with just the new key", async () => {
       const set = newSet();
-      const { data, errors } = await api().request(CreateJsonWebKeySetDocument, { set, input: { alg: "EdDSA", kid: "b" } });
+      const { data, errors } = await api().request(CreateJsonWebKeySetDocument, {
+        set,
+        input: { alg: "EdDSA", kid: "b" },
+      });
       expect(errors).toBeUndefined();
       expect(data!.createJsonWebKeySet).toMatchObject({ set, keys: [{ kid: "b", kty: "OKP", crv: "Ed25519" }] });
     });
@@ -69,7 +72,10 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
 
     it("updateJsonWebKeySet returns the set's name with the stored keys", async () => {
       const set = newSet();
-      const { data } = await api().request(UpdateJsonWebKeySetDocument, { set, input: { keys: [await es256("new-1"), await es256("new-2")] } });
+      const { data } = await api().request(UpdateJsonWebKeySetDocument, {
+        set,
+        input: { keys: [await es256("new-1"), await es256("new-2")] },
+      });
       expect(data!.updateJsonWebKeySet.set).toBe(set);
       expect(data!.updateJsonWebKeySet.keys.map((k) => k.kid)).toEqual(["new-1", "new-2"]);
     });
@@ -78,9 +84,15 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
       const set = newSet();
       await api().request(CreateJsonWebKeySetDocument, { set, input: { alg: "ES256", kid: "a" } });
       await api().request(CreateJsonWebKeySetDocument, { set, input: { alg: "ES256", kid: "b" } });
-      expect((await api().request(DeleteJsonWebKeyDocument, { set, kid: "a" })).data).toEqual({ deleteJsonWebKey: true });
-      expect((await api().request(DeleteJsonWebKeyDocument, { set, kid: "a" })).data).toEqual({ deleteJsonWebKey: false });
-      expect((await api().request(DeleteJsonWebKeyDocument, { set: newSet(), kid: "a" })).data).toEqual({ deleteJsonWebKey: false });
+      expect((await api().request(DeleteJsonWebKeyDocument, { set, kid: "a" })).data).toEqual({
+        deleteJsonWebKey: true,
+      });
+      expect((await api().request(DeleteJsonWebKeyDocument, { set, kid: "a" })).data).toEqual({
+        deleteJsonWebKey: false,
+      });
+      expect((await api().request(DeleteJsonWebKeyDocument, { set: newSet(), kid: "a" })).data).toEqual({
+        deleteJsonWebKey: false,
+      });
       expect(await keysOf(set)).toEqual(["b"]);
     });
 
@@ -98,7 +110,9 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
     it("a CONFLICT names the kid", async () => {
       const set = newSet();
       await api().request(CreateJsonWebKeySetDocument, { set, input: { alg: "ES256", kid: "dup" } });
-      const error = errorOf(await api().request(CreateJsonWebKeySetDocument, { set, input: { alg: "ES256", kid: "dup" } }));
+      const error = errorOf(
+        await api().request(CreateJsonWebKeySetDocument, { set, input: { alg: "ES256", kid: "dup" } }),
+      );
       expect(error.extensions?.code).toBe("CONFLICT");
       expect(error.message).toContain('"dup"');
     });
@@ -110,7 +124,9 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
     });
 
     it('a body kid different from the kid argument has extensions { code: "BAD_USER_INPUT", reason: "KID_MISMATCH" }', async () => {
-      const error = errorOf(await api().request(UpdateJsonWebKeyDocument, { set: newSet(), kid: "kidA", input: await es256("kidB") }));
+      const error = errorOf(
+        await api().request(UpdateJsonWebKeyDocument, { set: newSet(), kid: "kidA", input: await es256("kidB") }),
+      );
       expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "KID_MISMATCH" });
       expect(error.message).toContain('"kidA"');
     });
@@ -119,7 +135,9 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
       const set = newSet();
       const { byRule, secrets } = await refusedKeys();
       for (const [rule, input] of Object.entries(byRule)) {
-        const error = errorOf(await api().request(UpdateJsonWebKeyDocument, { set, kid: "k", input: input as JsonWebKeyInput }));
+        const error = errorOf(
+          await api().request(UpdateJsonWebKeyDocument, { set, kid: "k", input: input as JsonWebKeyInput }),
+        );
         expect(error.extensions?.code, rule).toBe("BAD_USER_INPUT");
         expect(error.extensions?.reason, rule).toEqual(expect.any(String));
         for (const secret of secrets) expect(error.message, rule).not.toContain(secret);
@@ -138,12 +156,18 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
       await api().request(CreateJsonWebKeySetDocument, { set: one, input: { alg: "ES256", kid: "a" } });
       await api().request(CreateJsonWebKeySetDocument, { set: two, input: { alg: "ES256", kid: "b" } });
       let before = setReads();
-      const same = await gateway.graphql(`query ($s: String!) { x: getJsonWebKeySet(set: $s) { keys { kid } } y: getJsonWebKeySet(set: $s) { set } z: getJsonWebKeySet(set: $s) { keys { kty } } }`, { s: one });
+      const same = await gateway.graphql(
+        `query ($s: String!) { x: getJsonWebKeySet(set: $s) { keys { kid } } y: getJsonWebKeySet(set: $s) { set } z: getJsonWebKeySet(set: $s) { keys { kty } } }`,
+        { s: one },
+      );
       expect(same.body.errors).toBeUndefined();
       expect(same.body.data).toEqual({ x: { keys: [{ kid: "a" }] }, y: { set: one }, z: { keys: [{ kty: "EC" }] } });
       expect(setReads() - before).toBe(1);
       before = setReads();
-      const both = await gateway.graphql(`query ($a: String!, $b: String!) { a: getJsonWebKeySet(set: $a) { keys { kid } } b: getJsonWebKeySet(set: $b) { keys { kid } } again: getJsonWebKeySet(set: $a) { set } }`, { a: one, b: two });
+      const both = await gateway.graphql(
+        `query ($a: String!, $b: String!) { a: getJsonWebKeySet(set: $a) { keys { kid } } b: getJsonWebKeySet(set: $b) { keys { kid } } again: getJsonWebKeySet(set: $a) { set } }`,
+        { a: one, b: two },
+      );
       expect(both.body.data.a.keys).toEqual([{ kid: "a" }]);
       expect(both.body.data.b.keys).toEqual([{ kid: "b" }]);
       expect(setReads() - before).toBe(2);
@@ -152,9 +176,14 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
     it("sharing the read changes nothing else: each field is still checked, and a missing set fails every field naming it", async () => {
       const missing = newSet();
       const before = setReads();
-      const { body } = await gateway.graphql(`query ($s: String!) { x: getJsonWebKeySet(set: $s) { set } y: getJsonWebKeySet(set: $s) { set } }`, { s: missing });
+      const { body } = await gateway.graphql(
+        `query ($s: String!) { x: getJsonWebKeySet(set: $s) { set } y: getJsonWebKeySet(set: $s) { set } }`,
+        { s: missing },
+      );
       expect(body.data).toBeNull();
-      expect(body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toContain("NOT_FOUND");
+      expect(body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toContain(
+        "NOT_FOUND",
+      );
       expect(setReads() - before).toBe(1);
       // A set written after a request is never served from an earlier request's loader.
       await api().request(CreateJsonWebKeySetDocument, { set: missing, input: { alg: "ES256", kid: "late" } });
@@ -185,7 +214,9 @@ describe.each(await providers())("GraphQL API on %s", (provider) => {
     });
 
     it("a malformed variable is BAD_USER_INPUT", async () => {
-      const { body } = await gateway.graphql("query ($set: String!) { getJsonWebKeySet(set: $set) { set } }", { set: 42 });
+      const { body } = await gateway.graphql("query ($set: String!) { getJsonWebKeySet(set: $set) { set } }", {
+        set: 42,
+      });
       expect(body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     });
   });

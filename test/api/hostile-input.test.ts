@@ -27,8 +27,10 @@ class LogLines extends Writable {
   }
 }
 
-const UPDATE_KEY = "mutation($set: String!, $kid: String!, $input: JsonWebKeyInput!) { updateJsonWebKey(set: $set, kid: $kid, input: $input) { kid } }";
-const UPDATE_SET = "mutation($set: String!, $input: JsonWebKeySetInput!) { updateJsonWebKeySet(set: $set, input: $input) { keys { kid } } }";
+const UPDATE_KEY =
+  "mutation($set: String!, $kid: String!, $input: JsonWebKeyInput!) { updateJsonWebKey(set: $set, kid: $kid, input: $input) { kid } }";
+const UPDATE_SET =
+  "mutation($set: String!, $input: JsonWebKeySetInput!) { updateJsonWebKeySet(set: $set, input: $input) { keys { kid } } }";
 
 /** `[[[…]]]`, `levels` deep. */
 const nestedArrays = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
@@ -47,7 +49,11 @@ describe.each(await providers())("hostile input on %s", (provider) => {
 
   beforeAll(async () => {
     database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url, env: { LOG_LEVEL: "debug" }, logger: { level: "debug", stream: log, redact: REDACT_PATHS } as never });
+    gateway = await startGateway({
+      databaseUrl: database.url,
+      env: { LOG_LEVEL: "debug" },
+      logger: { level: "debug", stream: log, redact: REDACT_PATHS } as never,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -61,8 +67,16 @@ describe.each(await providers())("hostile input on %s", (provider) => {
   }
 
   /** Sends `body` as it is, and returns the status and the text answered. */
-  async function send(method: string, path: string, body?: string): Promise<{ status: number; text: string; json: any }> {
-    const response = await fetch(`${gateway.origin}${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body });
+  async function send(
+    method: string,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; text: string; json: any }> {
+    const response = await fetch(`${gateway.origin}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body,
+    });
     const text = await response.text();
     return { status: response.status, text, json: text ? JSON.parse(text) : undefined };
   }
@@ -95,7 +109,11 @@ describe.each(await providers())("hostile input on %s", (provider) => {
       // In bodies (JSON's "\ud800" escape), through both transports.
       refused(await api.createJsonWebKeySet(set, { alg: "ES256", kid: bad }), "BAD_USER_INPUT", /^kid /);
       refused(await api.createJsonWebKeySet(set, { alg: "ES256", kid: bad }), "BAD_USER_INPUT", rule);
-      refused(await api.updateJsonWebKeySet(set, { keys: [await secretKey("fine"), await secretKey(bad)] }), "BAD_USER_INPUT", rule);
+      refused(
+        await api.updateJsonWebKeySet(set, { keys: [await secretKey("fine"), await secretKey(bad)] }),
+        "BAD_USER_INPUT",
+        rule,
+      );
       // In paths: a lone surrogate has no UTF-8 form, so no URL can carry it (the REST path test
       // below sends the bytes that come closest); everything else, through both transports.
       if (name === "graphql" || !/\p{Cs}/u.test(bad)) {
@@ -114,7 +132,10 @@ describe.each(await providers())("hostile input on %s", (provider) => {
     it("names that are well-formed Unicode, astral characters included, are accepted and read back unchanged", async () => {
       const set = `${newSet()}-é😀\u00a0`;
       const kid = "kid-\u{1F511}-\u00a0-\uFFFD-\u4e2d";
-      expect((await api.createJsonWebKeySet(set, { alg: "ES256", kid }) as { ok: { keys: { kid: string }[] } }).ok.keys[0].kid).toBe(kid);
+      expect(
+        ((await api.createJsonWebKeySet(set, { alg: "ES256", kid })) as { ok: { keys: { kid: string }[] } }).ok.keys[0]
+          .kid,
+      ).toBe(kid);
       expect(await api.getJsonWebKey(set, kid)).toMatchObject({ ok: { keys: [{ kid }] } });
     });
   });
@@ -184,7 +205,12 @@ describe.each(await providers())("hostile input on %s", (provider) => {
         const response = await send("POST", "/graphql", body);
         expect(response.status).toBe(400);
         expect(response.json).toEqual({
-          errors: [{ message: `Unusable JSON body: the body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`, extensions: { code: "BAD_REQUEST", reason: "JSON_TOO_DEEP" } }],
+          errors: [
+            {
+              message: `Unusable JSON body: the body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`,
+              extensions: { code: "BAD_REQUEST", reason: "JSON_TOO_DEEP" },
+            },
+          ],
         });
         expectNoSecretIn(response.text);
       }
@@ -202,20 +228,38 @@ describe.each(await providers())("hostile input on %s", (provider) => {
         `mutation { updateJsonWebKey(set: "s", kid: "lit", input: {kty: "EC", crv: "P-256", x: "${key.x}", y: "${key.y}", d: ${value}}) { kid } }`;
       for (const [value, expected] of [
         [`["${d}"]`, 'Argument "input" got an invalid value at "input.d": String cannot represent a non string value.'],
-        [`{v: "${d}"}`, 'Argument "input" got an invalid value at "input.d": String cannot represent a non string value.'],
-        [d.replaceAll("-", "_").replace(/^[0-9]/, "A"), 'Argument "input" got an invalid value at "input.d": String cannot represent a non string value.'],
+        [
+          `{v: "${d}"}`,
+          'Argument "input" got an invalid value at "input.d": String cannot represent a non string value.',
+        ],
+        [
+          d.replaceAll("-", "_").replace(/^[0-9]/, "A"),
+          'Argument "input" got an invalid value at "input.d": String cannot represent a non string value.',
+        ],
       ]) {
         const response = await gateway.graphql(literal(value));
         expect(response.status).toBe(400);
         expect(response.body.errors).toHaveLength(1);
-        expect(response.body.errors[0]).toMatchObject({ message: expected, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+        expect(response.body.errors[0]).toMatchObject({
+          message: expected,
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        });
         expectNoSecretIn(JSON.stringify(response.body));
       }
-      const list = await gateway.graphql(`mutation { updateJsonWebKeySet(set: "s", input: {keys: [{kty: "EC"}, {kty: "EC", d: ["${d}"]}]}) { set } }`);
-      expect(list.body.errors[0].message).toBe('Argument "input" got an invalid value at "input.keys[1].d": String cannot represent a non string value.');
+      const list = await gateway.graphql(
+        `mutation { updateJsonWebKeySet(set: "s", input: {keys: [{kty: "EC"}, {kty: "EC", d: ["${d}"]}]}) { set } }`,
+      );
+      expect(list.body.errors[0].message).toBe(
+        'Argument "input" got an invalid value at "input.keys[1].d": String cannot represent a non string value.',
+      );
       // The token a parse error stops at is named by its kind only.
-      const parse = await gateway.graphql(`mutation { updateJsonWebKey(set: "s", kid: "lit", input: {kty: "EC" "${d}"}) { kid } }`);
-      expect(parse.body.errors[0]).toMatchObject({ message: "Syntax Error: Expected Name, found String.", extensions: { code: "GRAPHQL_PARSE_FAILED" } });
+      const parse = await gateway.graphql(
+        `mutation { updateJsonWebKey(set: "s", kid: "lit", input: {kty: "EC" "${d}"}) { kid } }`,
+      );
+      expect(parse.body.errors[0]).toMatchObject({
+        message: "Syntax Error: Expected Name, found String.",
+        extensions: { code: "GRAPHQL_PARSE_FAILED" },
+      });
       expectNoSecretIn(JSON.stringify([list.body, parse.body]));
       expect(await keyRows(database.url)).toEqual(before);
     });
@@ -243,7 +287,14 @@ describe.each(await providers())("hostile input on %s", (provider) => {
         expect(() => JSON.parse(body)).not.toThrow();
         const response = await send("POST", "/graphql", body);
         expect(response.status).toBe(400);
-        expect(response.json).toEqual({ errors: [{ message: 'Unusable JSON body: duplicate member "d"', extensions: { code: "BAD_REQUEST", reason: "DUPLICATE_MEMBER" } }] });
+        expect(response.json).toEqual({
+          errors: [
+            {
+              message: 'Unusable JSON body: duplicate member "d"',
+              extensions: { code: "BAD_REQUEST", reason: "DUPLICATE_MEMBER" },
+            },
+          ],
+        });
         expectNoSecretIn(response.text);
       }
       // The same key through REST, for comparison: refused as well (RFC 7517 §4).
@@ -278,9 +329,13 @@ describe("in production, a GraphQL literal of the wrong type is not echoed eithe
 
   it("the message names the argument, path and type", async () => {
     const key = await es256("prod");
-    const response = await gateway.graphql(`mutation { updateJsonWebKey(set: "s", kid: "prod", input: {kty: "EC", d: ["${key.d}"]}) { kid } }`);
+    const response = await gateway.graphql(
+      `mutation { updateJsonWebKey(set: "s", kid: "prod", input: {kty: "EC", d: ["${key.d}"]}) { kid } }`,
+    );
     expect(response.status).toBe(400);
-    expect(response.body.errors[0].message).toBe('Argument "input" got an invalid value at "input.d": String cannot represent a non string value.');
+    expect(response.body.errors[0].message).toBe(
+      'Argument "input" got an invalid value at "input.d": String cannot represent a non string value.',
+    );
     expect(JSON.stringify(response.body)).not.toContain(key.d as string);
   });
 });

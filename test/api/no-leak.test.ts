@@ -68,13 +68,18 @@ async function recordingFetch(input: string | URL | Request, init?: RequestInit)
   } catch {
     // not JSON
   }
-  if (response.status >= 400 || graphqlErrors) errorBodies.push({ url: String(input), status: response.status, body: text });
+  if (response.status >= 400 || graphqlErrors)
+    errorBodies.push({ url: String(input), status: response.status, body: text });
   return response;
 }
 
 const logStream = new Writable({
   write(chunk, _encoding, done) {
-    logLines.push(...String(chunk).split("\n").filter((line) => line.length > 0));
+    logLines.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((line) => line.length > 0),
+    );
     done();
   },
 });
@@ -97,11 +102,26 @@ async function rsaPrivate(kid: string, alg = "RS256"): Promise<Record<string, un
   return { ...(await exportJWK(privateKey)), kid, alg, use: alg.startsWith("RSA-") ? "enc" : "sig" };
 }
 
-const oct = (kid: string, bytes = 32, alg = "HS256") => ({ kty: "oct", kid, alg, use: "sig", k: randomBytes(bytes).toString("base64url") });
+const oct = (kid: string, bytes = 32, alg = "HS256") => ({
+  kty: "oct",
+  kid,
+  alg,
+  use: "sig",
+  k: randomBytes(bytes).toString("base64url"),
+});
 
 /** Sends a raw body, recorded like every other request. */
-async function raw(gateway: RunningGateway, method: string, path: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${gateway.origin}${path}`, { method, headers: { "content-type": "application/json" }, body });
+async function raw(
+  gateway: RunningGateway,
+  method: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${gateway.origin}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body,
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -116,7 +136,8 @@ async function exercise(api: Transport, name: TransportName): Promise<void> {
     ok(await api.createJsonWebKeySet(set, { alg, kid: `gen-${alg}` }));
   }
   failed(await api.createJsonWebKeySet(set, { alg: "ES256", kid: "gen-ES256" }), "CONFLICT");
-  for (const alg of ["none", "RSA1_5", "HS1", "rs256", ""]) failed(await api.createJsonWebKeySet(set, { alg }), "BAD_USER_INPUT");
+  for (const alg of ["none", "RSA1_5", "HS1", "rs256", ""])
+    failed(await api.createJsonWebKeySet(set, { alg }), "BAD_USER_INPUT");
 
   // Reads, and reads of what is not there.
   expect(ok(await api.getJsonWebKeySet(set)).keys.length).toBe(GENERATABLE_ALGORITHMS.length);
@@ -140,11 +161,20 @@ async function exercise(api: Transport, name: TransportName): Promise<void> {
   }
   const good = await es256("b64");
   failed(await api.updateJsonWebKey(set, "b64", { ...good, d: `${good.d as string}=` }), "BAD_USER_INPUT"); // bad base64url in d
-  failed(await api.updateJsonWebKey(set, "b64", { ...good, d: Buffer.from(good.d as string, "base64url").toString("base64") }), "BAD_USER_INPUT"); // standard base64, padded
+  failed(
+    await api.updateJsonWebKey(set, "b64", {
+      ...good,
+      d: Buffer.from(good.d as string, "base64url").toString("base64"),
+    }),
+    "BAD_USER_INPUT",
+  ); // standard base64, padded
   const rsa = await rsaPrivate("rsa-bad");
   failed(await api.updateJsonWebKey(set, "rsa-bad", { ...rsa, dp: rsa.dq }), "BAD_USER_INPUT"); // CRT mismatch
   failed(await api.updateJsonWebKey(set, "rsa-bad", { ...rsa, alg: "RSA1_5", use: "enc" }), "BAD_USER_INPUT"); // refused alg
-  failed(await api.updateJsonWebKey(set, "rsa-bad", { ...rsa, oth: [{ r: rsa.p, d: rsa.d, t: rsa.q }] }), "BAD_USER_INPUT");
+  failed(
+    await api.updateJsonWebKey(set, "rsa-bad", { ...rsa, oth: [{ r: rsa.p, d: rsa.d, t: rsa.q }] }),
+    "BAD_USER_INPUT",
+  );
   failed(await api.updateJsonWebKey(set, "oct-short", oct("oct-short", 31)), "BAD_USER_INPUT");
   failed(await api.updateJsonWebKey(set, "oct-rsa", { ...oct("oct-rsa", 32), d: rsa.d }), "BAD_USER_INPUT"); // member of another kty
   // A member the schema or Hydra does not know, next to real private material.
@@ -158,14 +188,27 @@ async function exercise(api: Transport, name: TransportName): Promise<void> {
   failed(await api.updateJsonWebKey(set, "typed", { ...(await es256("typed")), x: 12345 }), "BAD_USER_INPUT");
   const nested = await es256("nested");
   failed(await api.updateJsonWebKey(set, "nested", { ...nested, x: { d: nested.d } }), "BAD_USER_INPUT");
-  failed(await api.updateJsonWebKeySet(set, { keys: [await es256("fine-2"), { ...(await es256("extra")), oth: [] }] }), "BAD_USER_INPUT");
+  failed(
+    await api.updateJsonWebKeySet(set, { keys: [await es256("fine-2"), { ...(await es256("extra")), oth: [] }] }),
+    "BAD_USER_INPUT",
+  );
 
   // updateJsonWebKeySet: a valid set, then a duplicate kid (conflict) and one bad key among good ones.
   const replacement = { keys: [await es256("set-a"), await rsaPrivate("set-b", "PS256"), oct("set-c", 48, "HS384")] };
   ok(await api.updateJsonWebKeySet(set, replacement));
   failed(await api.updateJsonWebKeySet(set, { keys: [await es256("dup"), await es256("dup")] }), "CONFLICT");
-  failed(await api.updateJsonWebKeySet(set, { keys: [await es256("fine"), { ...(await es256("bad")), d: (await es256()).d }] }), "BAD_USER_INPUT");
-  failed(await api.updateJsonWebKeySet(newSet(), { keys: [await es256("x"), refused.byRule["HMAC key shorter than its hash"]] }), "BAD_USER_INPUT");
+  failed(
+    await api.updateJsonWebKeySet(set, {
+      keys: [await es256("fine"), { ...(await es256("bad")), d: (await es256()).d }],
+    }),
+    "BAD_USER_INPUT",
+  );
+  failed(
+    await api.updateJsonWebKeySet(newSet(), {
+      keys: [await es256("x"), refused.byRule["HMAC key shorter than its hash"]],
+    }),
+    "BAD_USER_INPUT",
+  );
   ok(await api.getJsonWebKeySet(set));
 
   // Deletes, and reads of what they removed.
@@ -188,9 +231,15 @@ async function exerciseRawBodies(gateway: RunningGateway): Promise<void> {
   const many = { keys: Array.from({ length: 200 }, (_, index) => ({ ...key, kid: `raw-${index}` })) };
   expect(Buffer.byteLength(JSON.stringify(many))).toBeGreaterThan(256 * 1024);
   expect((await raw(gateway, "PUT", `/keys/${set}`, JSON.stringify(many))).status).toBe(413);
-  expect((await raw(gateway, "PUT", `/keys/${set}/raw`, JSON.stringify({ ...key, padding: "A".repeat(300 * 1024) }))).status).toBe(413);
-  const mutation = "mutation($set: String!, $input: JsonWebKeySetInput!) { updateJsonWebKeySet(set: $set, input: $input) { keys { kid } } }";
-  expect((await raw(gateway, "POST", "/graphql", JSON.stringify({ query: mutation, variables: { set, input: many } }))).status).toBe(413);
+  expect(
+    (await raw(gateway, "PUT", `/keys/${set}/raw`, JSON.stringify({ ...key, padding: "A".repeat(300 * 1024) }))).status,
+  ).toBe(413);
+  const mutation =
+    "mutation($set: String!, $input: JsonWebKeySetInput!) { updateJsonWebKeySet(set: $set, input: $input) { keys { kid } } }";
+  expect(
+    (await raw(gateway, "POST", "/graphql", JSON.stringify({ query: mutation, variables: { set, input: many } })))
+      .status,
+  ).toBe(413);
 
   // Malformed JSON: cut short, junk before (V8 quotes the start of the text), junk after, junk inside.
   const keyBody = JSON.stringify(hmac);
@@ -205,7 +254,8 @@ async function exerciseRawBodies(gateway: RunningGateway): Promise<void> {
     `"${hmac.k}`,
     `{"k": "${hmac.k}", }`,
   ];
-  for (const body of malformed(keyBody)) expect((await raw(gateway, "PUT", `/keys/${set}/raw-oct`, body)).status).toBe(400);
+  for (const body of malformed(keyBody))
+    expect((await raw(gateway, "PUT", `/keys/${set}/raw-oct`, body)).status).toBe(400);
   for (const body of malformed(setBody)) expect((await raw(gateway, "PUT", `/keys/${set}`, body)).status).toBe(400);
   for (const body of malformed(graphqlBody)) expect((await raw(gateway, "POST", "/graphql", body)).status).toBe(400);
 }
@@ -223,7 +273,8 @@ function findLeaks(haystack: string): string[] {
     const hit = pieces.find((piece) => windows.has(piece));
     if (hit !== undefined) leaks.push(`${secret.slice(0, 6)}…: base64url piece ${JSON.stringify(hit)}`);
     if (haystack.includes(bytes.toString("base64"))) leaks.push(`${secret.slice(0, 6)}…: as standard base64`);
-    if (haystack.toLowerCase().includes(bytes.toString("hex").slice(0, 32))) leaks.push(`${secret.slice(0, 6)}…: as hex`);
+    if (haystack.toLowerCase().includes(bytes.toString("hex").slice(0, 32)))
+      leaks.push(`${secret.slice(0, 6)}…: as hex`);
   }
   return leaks;
 }
@@ -266,13 +317,20 @@ describe.each(await providers())("on %s: no private member in debug logs or erro
     // The gateway itself writes nothing at debug today; a line through its own logger proves that
     // the capture keeps debug lines, so the search below covers whatever it will log at debug.
     gateway.app.server.log.debug({ probe: true }, "no-leak probe");
-    expect(logLines.some((line) => (JSON.parse(line) as { level: number; probe?: boolean }).level === 20 && line.includes('"probe":true'))).toBe(true);
+    expect(
+      logLines.some(
+        (line) =>
+          (JSON.parse(line) as { level: number; probe?: boolean }).level === 20 && line.includes('"probe":true'),
+      ),
+    ).toBe(true);
     expect(errorBodies.length).toBeGreaterThan(40);
     expect(errorBodies.some(({ status }) => status === 413)).toBe(true);
 
     const logLeaks = findLeaks(logLines.join("\n"));
     expect(logLeaks, "private material in the log").toEqual([]);
-    const bodyLeaks = errorBodies.flatMap(({ url, status, body }) => findLeaks(body).map((leak) => `${status} ${url}: ${leak} in ${body.slice(0, 300)}`));
+    const bodyLeaks = errorBodies.flatMap(({ url, status, body }) =>
+      findLeaks(body).map((leak) => `${status} ${url}: ${leak} in ${body.slice(0, 300)}`),
+    );
     expect(bodyLeaks, "private material in an error body").toEqual([]);
   });
 });

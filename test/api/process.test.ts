@@ -40,7 +40,11 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 async function graphql(origin: string, query: string) {
-  const response = await fetch(`${origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const response = await fetch(`${origin}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
   return response.json();
 }
 
@@ -56,7 +60,10 @@ describe("npm start", () => {
   it("serves GraphQL on SQLite under ./data with no other step, and keys survive a restart", async () => {
     // No DATABASE_URL: the default file:./data/jwk-gateway.db, relative to the working directory.
     const first = await startMain({}, workdir);
-    const created = await graphql(first.origin, 'mutation { createJsonWebKeySet(set: "restart", input: { alg: "ES256", kid: "k1" }) { keys { kid d } } }');
+    const created = await graphql(
+      first.origin,
+      'mutation { createJsonWebKeySet(set: "restart", input: { alg: "ES256", kid: "k1" }) { keys { kid d } } }',
+    );
     expect(created.errors).toBeUndefined();
     expect(await stop(first.child)).toBe(0);
 
@@ -77,18 +84,31 @@ describe("npm start", () => {
     const first = await startMain({}, workdir);
     const second = await startMain({}, workdir);
     try {
-      const created = await graphql(first.origin, 'mutation { createJsonWebKeySet(set: "two", input: { alg: "ES256", kid: "k1" }) { keys { kid } } }');
+      const created = await graphql(
+        first.origin,
+        'mutation { createJsonWebKeySet(set: "two", input: { alg: "ES256", kid: "k1" }) { keys { kid } } }',
+      );
       expect(created.errors).toBeUndefined();
-      expect((await graphql(second.origin, '{ getJsonWebKeySet(set: "two") { keys { kid } } }')).data.getJsonWebKeySet.keys).toEqual([{ kid: "k1" }]);
+      expect(
+        (await graphql(second.origin, '{ getJsonWebKeySet(set: "two") { keys { kid } } }')).data.getJsonWebKeySet.keys,
+      ).toEqual([{ kid: "k1" }]);
       for (const { origin } of [first, second]) expect((await fetch(`${origin}/health/ready`)).status).toBe(200);
       expect(second.output()).not.toMatch(/SchemaConnectorError|WASM_ERROR/);
 
       // A busy port is said in one line, with no stack trace.
       const port = new URL(first.origin).port;
-      const { code, output } = await runMain({ PORT: port, DATABASE_URL: `file:${join(workdir, "data", "jwk-gateway.db")}` });
+      const { code, output } = await runMain({
+        PORT: port,
+        DATABASE_URL: `file:${join(workdir, "data", "jwk-gateway.db")}`,
+      });
       expect(code).toBe(1);
-      const lines = output.trim().split("\n").filter((line) => !line.startsWith("{"));
-      expect(lines).toEqual([`jwk-gateway: cannot start: PORT ${port} is in use on 127.0.0.1: stop what listens there, or set PORT to another port`]);
+      const lines = output
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("{"));
+      expect(lines).toEqual([
+        `jwk-gateway: cannot start: PORT ${port} is in use on 127.0.0.1: stop what listens there, or set PORT to another port`,
+      ]);
     } finally {
       expect(await stop(second.child)).toBe(0);
       expect(await stop(first.child)).toBe(0);
@@ -98,15 +118,29 @@ describe("npm start", () => {
   it("a database that cannot be opened stops start with one line naming the cause", async () => {
     const { code, output } = await runMain({ DATABASE_URL: `file:${workdir}` });
     expect(code).toBe(1);
-    expect(output.trim().split("\n").filter((line) => !line.startsWith("{"))).toEqual([
+    expect(
+      output
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("{")),
+    ).toEqual([
       "jwk-gateway: cannot start: could not check the migrations of the sqlite database: unable to open database file",
     ]);
   });
 
   it("`kill <npm pid>` stops the gateway that `npm start` runs: the signal reaches it and it shuts down cleanly", async () => {
     const database = `file:${join(workdir, "npm-start.db")}`;
-    const env = { ...process.env, NODE_ENV: "", PORT: "0", LOG_LEVEL: "info", DATABASE_URL: database, KEY_POOL_SIZE: "0" };
-    const started = await startMain({}, process.cwd(), () => spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"] }));
+    const env = {
+      ...process.env,
+      NODE_ENV: "",
+      PORT: "0",
+      LOG_LEVEL: "info",
+      DATABASE_URL: database,
+      KEY_POOL_SIZE: "0",
+    };
+    const started = await startMain({}, process.cwd(), () =>
+      spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"] }),
+    );
     expect((await fetch(`${started.origin}/health/alive`)).status).toBe(200);
     expect(await stop(started.child)).toBe(0);
     expect(started.output()).toContain('"msg":"shutting down"');

@@ -34,9 +34,14 @@ describe("errors in production", () => {
     await graphql('mutation { createJsonWebKeySet(set: "s", input: { alg: "ES256" }) { set } }');
     await dropKeyTable(database!.url);
 
-    for (const query of ['{ getJsonWebKeySet(set: "s") { set } }', 'mutation { createJsonWebKeySet(set: "s", input: { alg: "ES256" }) { set } }']) {
+    for (const query of [
+      '{ getJsonWebKeySet(set: "s") { set } }',
+      'mutation { createJsonWebKeySet(set: "s", input: { alg: "ES256" }) { set } }',
+    ]) {
       const { body } = await graphql(query);
-      expect(body.errors).toEqual([expect.objectContaining({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }),
+      ]);
       const text = JSON.stringify(body);
       expect(text).not.toMatch(/stack|json_web_key|SELECT|INSERT|\.ts|\/tmp|node_modules|prisma/i);
     }
@@ -56,7 +61,10 @@ describe("errors in production", () => {
     const { graphql } = await start();
     await dropKeyTable(database!.url);
     const { body } = await graphql('{ getJsonWebKeySet(set: "s") { set } }');
-    expect(body.errors[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(body.errors[0]).toMatchObject({
+      message: "Internal server error",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
     expect(JSON.stringify(body)).not.toMatch(/stack|json_web_key|SELECT/i);
   });
 });

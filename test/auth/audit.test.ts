@@ -15,7 +15,6 @@ import { bearer, issue } from "../support/tokens.js";
 
 const tokenId = (token: string) => token.slice("jwkgw_".length, "jwkgw_".length + 16);
 
-
 describe.each(await providers())("audit trail on %s", (provider) => {
   let database: FreshDatabase;
   let gateway: RunningGateway;
@@ -47,14 +46,27 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
-  const graphql = (token: string | undefined, query: string, variables: Record<string, unknown>) => gateway.graphql(query, variables, bearer(token));
+  const graphql = (token: string | undefined, query: string, variables: Record<string, unknown>) =>
+    gateway.graphql(query, variables, bearer(token));
   const newRecords = async (since: number) => (await auditRows(database.url)).filter((row) => Number(row.seq) > since);
   const lastSeq = async () => Math.max(0, ...(await auditRows(database.url)).map((row) => Number(row.seq)));
 
   it("every mutation writes one record: who, transport, operation, set, kid, outcome, request id", async () => {
     const set = newSet();
     const since = await lastSeq();
-    const created = await graphql(tokens.admin, `mutation($set: String!) { createJsonWebKeySet(set: $set, input: { alg: "ES256", kid: "g" }) { keys { d } } }`, { set });
+    const created = await graphql(
+      tokens.admin,
+      `
+        mutation ($set: String!) {
+          createJsonWebKeySet(set: $set, input: { alg: "ES256", kid: "g" }) {
+            keys {
+              d
+            }
+          }
+        }
+      `,
+      { set },
+    );
     secrets.push(created.body.data.createJsonWebKeySet.keys[0].d);
     const imported = await es256("r");
     secrets.push(imported.d as string);
@@ -62,12 +74,33 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const replacement = await es256("s");
     secrets.push(replacement.d as string);
     expect((await rest(tokens.admin, "PUT", `/admin/keys/${set}`, { keys: [replacement] })).status).toBe(200);
-    expect((await graphql(tokens.admin, `mutation($set: String!) { deleteJsonWebKey(set: $set, kid: "s") }`, { set })).body.data).toEqual({ deleteJsonWebKey: true });
+    expect(
+      (
+        await graphql(
+          tokens.admin,
+          `
+            mutation ($set: String!) {
+              deleteJsonWebKey(set: $set, kid: "s")
+            }
+          `,
+          { set },
+        )
+      ).body.data,
+    ).toEqual({ deleteJsonWebKey: true });
     expect((await rest(tokens.admin, "DELETE", `/keys/${set}`)).status).toBe(204);
 
     const records = await newRecords(since);
     const admin = tokenId(tokens.admin);
-    expect(records.map(({ actor, transport, operation, set: s, kid, outcome }) => ({ actor, transport, operation, set: s, kid, outcome }))).toEqual([
+    expect(
+      records.map(({ actor, transport, operation, set: s, kid, outcome }) => ({
+        actor,
+        transport,
+        operation,
+        set: s,
+        kid,
+        outcome,
+      })),
+    ).toEqual([
       { actor: admin, transport: "graphql", operation: "createJsonWebKeySet", set, kid: "g", outcome: "ok" },
       { actor: admin, transport: "rest", operation: "updateJsonWebKey", set, kid: "r", outcome: "ok" },
       { actor: admin, transport: "rest", operation: "updateJsonWebKeySet", set, kid: null, outcome: "ok" },
@@ -83,7 +116,9 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const since = await lastSeq();
     const before = await keyRows(database.url);
     expect((await rest(tokens.admin, "POST", `/keys/${set}`, { alg: "ES256", kid: "taken" })).status).toBe(409);
-    expect((await rest(tokens.admin, "PUT", `/keys/${set}/bad`, { kty: "EC", crv: "P-256", x: "AA", y: "AA" })).status).toBe(400);
+    expect(
+      (await rest(tokens.admin, "PUT", `/keys/${set}/bad`, { kty: "EC", crv: "P-256", x: "AA", y: "AA" })).status,
+    ).toBe(400);
     expect(await keyRows(database.url)).toEqual(before);
     expect((await newRecords(since)).map(({ operation, kid, outcome }) => [operation, kid, outcome])).toEqual([
       ["createJsonWebKeySet", "taken", "CONFLICT"],
@@ -95,10 +130,36 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const set = newSet();
     const since = await lastSeq();
     await rest(undefined, "DELETE", `/keys/${set}`);
-    await graphql(`jwkgw_0123456789abcdef_${"A".repeat(43)}`, `mutation($set: String!) { deleteJsonWebKeySet(set: $set) }`, { set });
-    await graphql(tokens.reader, `mutation($set: String!) { createJsonWebKeySet(set: $set, input: { alg: "ES256", kid: "x" }) { set } }`, { set });
+    await graphql(
+      `jwkgw_0123456789abcdef_${"A".repeat(43)}`,
+      `
+        mutation ($set: String!) {
+          deleteJsonWebKeySet(set: $set)
+        }
+      `,
+      { set },
+    );
+    await graphql(
+      tokens.reader,
+      `
+        mutation ($set: String!) {
+          createJsonWebKeySet(set: $set, input: { alg: "ES256", kid: "x" }) {
+            set
+          }
+        }
+      `,
+      { set },
+    );
     await rest(tokens.writer, "GET", `/keys/${set}/x`);
-    expect((await newRecords(since)).map(({ actor, transport, operation, kid, outcome }) => [actor, transport, operation, kid, outcome])).toEqual([
+    expect(
+      (await newRecords(since)).map(({ actor, transport, operation, kid, outcome }) => [
+        actor,
+        transport,
+        operation,
+        kid,
+        outcome,
+      ]),
+    ).toEqual([
       ["anonymous", "rest", "deleteJsonWebKeySet", null, "UNAUTHENTICATED"],
       ["invalid-token", "graphql", "deleteJsonWebKeySet", null, "UNAUTHENTICATED"],
       [tokenId(tokens.reader), "graphql", "createJsonWebKeySet", "x", "FORBIDDEN"],
@@ -113,15 +174,67 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const since = await lastSeq();
     // Recorded: REST read with keys:read-private, GraphQL selecting a private member with it.
     expect((await rest(tokens.reader, "GET", `/keys/${set}`)).body.keys[0].k).toBe(created.body.keys[0].k);
-    expect((await graphql(tokens.reader, `query($set: String!) { getJsonWebKey(set: $set, kid: "h") { keys { ...K } } } fragment K on JsonWebKey { k }`, { set })).body.errors).toBeUndefined();
+    expect(
+      (
+        await graphql(
+          tokens.reader,
+          `
+            query ($set: String!) {
+              getJsonWebKey(set: $set, kid: "h") {
+                keys {
+                  ...K
+                }
+              }
+            }
+            fragment K on JsonWebKey {
+              k
+            }
+          `,
+          { set },
+        )
+      ).body.errors,
+    ).toBeUndefined();
     // Not recorded: public members only, through either transport.
     await rest(tokens.publicReader, "GET", `/keys/${set}`);
-    await graphql(tokens.reader, `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid alg } } }`, { set });
+    await graphql(
+      tokens.reader,
+      `
+        query ($set: String!) {
+          getJsonWebKeySet(set: $set) {
+            keys {
+              kid
+              alg
+            }
+          }
+        }
+      `,
+      { set },
+    );
     // Recorded as refused: private members selected without keys:read-private.
-    await graphql(tokens.publicReader, `query($set: String!) { getJsonWebKeySet(set: $set) { keys { secret: k } } }`, { set });
+    await graphql(
+      tokens.publicReader,
+      `
+        query ($set: String!) {
+          getJsonWebKeySet(set: $set) {
+            keys {
+              secret: k
+            }
+          }
+        }
+      `,
+      { set },
+    );
     // Recorded with its code: a private read that fails.
     await rest(tokens.reader, "GET", `/keys/${set}/absent`);
-    expect((await newRecords(since)).map(({ actor, transport, operation, kid, outcome }) => [actor, transport, operation, kid, outcome])).toEqual([
+    expect(
+      (await newRecords(since)).map(({ actor, transport, operation, kid, outcome }) => [
+        actor,
+        transport,
+        operation,
+        kid,
+        outcome,
+      ]),
+    ).toEqual([
       [tokenId(tokens.reader), "rest", "getJsonWebKeySet", null, "ok"],
       [tokenId(tokens.reader), "graphql", "getJsonWebKey", "h", "ok"],
       [tokenId(tokens.publicReader), "graphql", "getJsonWebKeySet", null, "FORBIDDEN"],
@@ -139,9 +252,24 @@ describe.each(await providers())("audit trail on %s", (provider) => {
       expect((await rest(tokens.admin, "PUT", `/keys/${set}`, { keys: [await es256("during")] })).status).toBe(500);
       expect((await rest(tokens.admin, "DELETE", `/keys/${set}/before`)).status).toBe(500);
       expect((await rest(tokens.reader, "GET", `/keys/${set}`)).status).toBe(500);
-      const { body } = await graphql(tokens.reader, `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid d } } }`, { set });
+      const { body } = await graphql(
+        tokens.reader,
+        `
+          query ($set: String!) {
+            getJsonWebKeySet(set: $set) {
+              keys {
+                kid
+                d
+              }
+            }
+          }
+        `,
+        { set },
+      );
       expect(body.data).toBeNull();
-      expect((await rest(tokens.publicReader, "GET", `/keys/${set}`)).body.keys.map((key: { kid: string }) => key.kid)).toEqual(["before"]);
+      expect(
+        (await rest(tokens.publicReader, "GET", `/keys/${set}`)).body.keys.map((key: { kid: string }) => key.kid),
+      ).toEqual(["before"]);
       expect(await keyRows(database.url)).toEqual(keysBefore);
     } finally {
       await execSql(database.url, "ALTER TABLE audit_event_away RENAME TO audit_event");
@@ -176,9 +304,14 @@ describe.each(await providers())("audit trail on %s", (provider) => {
     const next = await auditor.request(AuditEventsDocument, { limit: 1, before: page[1].seq });
     expect(next.data!.auditEvents.map((event) => event.kid)).toEqual(["a"]);
 
-    for (const limit of [0, 501]) expect((await auditor.request(AuditEventsDocument, { limit })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+    for (const limit of [0, 501])
+      expect((await auditor.request(AuditEventsDocument, { limit })).errors?.[0].extensions?.code).toBe(
+        "BAD_USER_INPUT",
+      );
     const keyAdmin = createClient(`${gateway.origin}/graphql`, bearer(tokens.admin));
-    expect((await keyAdmin.request(AuditEventsDocument, {})).errors?.map((error) => error.extensions?.code)).toEqual(["FORBIDDEN"]);
+    expect((await keyAdmin.request(AuditEventsDocument, {})).errors?.map((error) => error.extensions?.code)).toEqual([
+      "FORBIDDEN",
+    ]);
   });
 
   it("no key material and no token secret is ever in the audit table", async () => {

@@ -49,14 +49,22 @@ describe("Authenticator", () => {
   it("is closed (nobody is served) while no token is active and open access is not allowed", async () => {
     const authenticator = new Authenticator({ store: memoryStore().store, openAccessAllowed: false });
     expect(await authenticator.mode()).toBe("closed");
-    await expect(authenticator.authenticate(undefined).then((p) => authorize(p, "keys:read"))).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(authenticator.authenticate(undefined).then((p) => authorize(p, "keys:read"))).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
   });
 
   it("asks the store at most once per recheck interval, and leaves open mode once a token exists, without restart", async () => {
     const { store, checks } = memoryStore();
     const time = clock();
     let ended = 0;
-    const authenticator = new Authenticator({ store, openAccessAllowed: true, recheckMs: 2_000, now: time.now, onOpenModeEnded: () => ended++ });
+    const authenticator = new Authenticator({
+      store,
+      openAccessAllowed: true,
+      recheckMs: 2_000,
+      now: time.now,
+      onOpenModeEnded: () => ended++,
+    });
     await authenticator.authenticate(undefined);
     await authenticator.authenticate(undefined);
     expect(checks()).toBe(1);
@@ -95,14 +103,30 @@ describe("Authenticator", () => {
     const { store } = memoryStore();
     const time = clock();
     const rejected: [string, string | undefined][] = [];
-    const authenticator = new Authenticator({ store, openAccessAllowed: false, now: time.now, onRejected: (reason, id) => rejected.push([reason, id]) });
+    const authenticator = new Authenticator({
+      store,
+      openAccessAllowed: false,
+      now: time.now,
+      onRejected: (reason, id) => rejected.push([reason, id]),
+    });
     const good = await issueToken(store, { name: "good", scopes: ["keys:read"] }, time.now());
-    const expiring = await issueToken(store, { name: "expiring", scopes: ["keys:read"], expiresInMs: 1_000 }, time.now());
+    const expiring = await issueToken(
+      store,
+      { name: "expiring", scopes: ["keys:read"], expiresInMs: 1_000 },
+      time.now(),
+    );
     const revoked = await issueToken(store, { name: "revoked", scopes: ["keys:read"] }, time.now());
     await store.revoke(revoked.record.id, time.now());
     time.advance(1_000);
     const wrongSecret = good.token.slice(0, -1) + (good.token.endsWith("A") ? "B" : "A");
-    for (const credential of [`Bearer ${expiring.token}`, `Bearer ${revoked.token}`, `Bearer jwkgw_0123456789abcdef_${"A".repeat(43)}`, "Bearer nope", `Bearer ${wrongSecret}`, `Basic ${good.token}`]) {
+    for (const credential of [
+      `Bearer ${expiring.token}`,
+      `Bearer ${revoked.token}`,
+      `Bearer jwkgw_0123456789abcdef_${"A".repeat(43)}`,
+      "Bearer nope",
+      `Bearer ${wrongSecret}`,
+      `Basic ${good.token}`,
+    ]) {
       const principal = await authenticator.authenticate(credential);
       expect(principal.authenticated, credential).toBe(false);
       expect(principal.scopes.size).toBe(0);
@@ -135,11 +159,14 @@ describe("helpers", () => {
   it("bearerToken reads RFC 6750's `Bearer <token>`, case-insensitively", () => {
     expect(bearerToken("Bearer abc")).toBe("abc");
     expect(bearerToken("bearer  abc ")).toBe("abc");
-    for (const header of [undefined, "", "Bearer", "Basic abc", "Bearer a b"]) expect(bearerToken(header), String(header)).toBeUndefined();
+    for (const header of [undefined, "", "Bearer", "Basic abc", "Bearer a b"])
+      expect(bearerToken(header), String(header)).toBeUndefined();
   });
 
   it("isLoopbackHost: localhost, 127.0.0.0/8 and ::1 only", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"]) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127.0.0.1.example.com"]) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127.0.0.1.example.com"])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });

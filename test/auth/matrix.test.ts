@@ -49,7 +49,8 @@ type Outcome = "ok" | "UNAUTHENTICATED" | "FORBIDDEN" | string;
 
 function expectedOutcome(operation: string, kind: TokenKind): Outcome {
   const required = EXPECTED_SCOPE[operation];
-  if (required === undefined) throw new Error(`the matrix does not know the operation ${operation}: add it to EXPECTED_SCOPE`);
+  if (required === undefined)
+    throw new Error(`the matrix does not know the operation ${operation}: add it to EXPECTED_SCOPE`);
   if (required === "anonymous") return "ok";
   if (!kind.scopes) return "UNAUTHENTICATED";
   return kind.scopes.includes(required) ? "ok" : "FORBIDDEN";
@@ -82,7 +83,10 @@ function argumentValue(argument: GraphQLArgument, target: Target): unknown {
     case "input: JsonWebKeySetInput":
       return { keys: [target.replacement] };
   }
-  if (isNonNullType(argument.type)) throw new Error(`no fixture for the required argument ${argument.name}: ${String(argument.type)}; add one to argumentValue`);
+  if (isNonNullType(argument.type))
+    throw new Error(
+      `no fixture for the required argument ${argument.name}: ${String(argument.type)}; add one to argumentValue`,
+    );
   return undefined;
 }
 
@@ -91,7 +95,9 @@ function publicSelection(type: GraphQLOutputType, depth = 0): string {
   const named = getNamedType(type);
   if (isLeafType(named)) return "";
   if (!isObjectType(named) || depth > 3) throw new Error(`cannot select ${named.name}`);
-  const fields = Object.values(named.getFields()).filter((field) => field.args.length === 0 && !(named.name === "JsonWebKey" && PRIVATE_MEMBERS.includes(field.name)));
+  const fields = Object.values(named.getFields()).filter(
+    (field) => field.args.length === 0 && !(named.name === "JsonWebKey" && PRIVATE_MEMBERS.includes(field.name)),
+  );
   return `{ ${fields.map((field) => `${field.name} ${publicSelection(field.type, depth + 1)}`.trim()).join(" ")} }`;
 }
 
@@ -148,9 +154,13 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
     database = await freshDatabase(provider);
     gateway = await startGateway({ databaseUrl: database.url, openModeRecheckMs: 0 });
     headers = await issueTokenKinds(gateway.app.database);
-    const document = (await (await fetch(`${gateway.origin}/openapi.json`)).json()) as { paths: Record<string, Record<string, OpenApiOperation>> };
+    const document = (await (await fetch(`${gateway.origin}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, OpenApiOperation>>;
+    };
     restOperations = Object.entries(document.paths).flatMap(([path, operations]) =>
-      Object.entries(operations).flatMap(([method, operation]) => ["", "/admin"].map((prefix) => ({ method: method.toUpperCase(), path: prefix + path, operation }))),
+      Object.entries(operations).flatMap(([method, operation]) =>
+        ["", "/admin"].map((prefix) => ({ method: method.toUpperCase(), path: prefix + path, operation })),
+      ),
     );
   });
   afterAll(async () => {
@@ -178,52 +188,67 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
     expect(fields.sort()).toEqual([...PUBLIC_MEMBERS, ...PRIVATE_MEMBERS].sort());
   });
 
-  it.each(TOKEN_KINDS)("GraphQL with $name: only the allowed operations succeed, refused mutations change nothing", async (kind) => {
-    const actual: Record<string, Outcome> = {};
-    const expected: Record<string, Outcome> = {};
-    for (const { kind: operationKind, field } of rootFields) {
-      const target = await newTarget();
-      const before = await keyRows(database.url);
-      const { query, variables } = operationDocument(operationKind, field, target);
-      const { body } = await gateway.graphql(query, variables, authorization(kind));
-      const codes = [...new Set((body.errors ?? []).map((error: { extensions?: { code?: string } }) => error.extensions?.code))];
-      actual[field.name] = codes.length === 0 ? "ok" : codes.join(",");
-      expected[field.name] = expectedOutcome(field.name, kind);
-      if (actual[field.name] !== "ok") {
-        expect(body.data, `${field.name}: no data when refused`).toBeNull();
-        if (operationKind === "mutation") expect(await keyRows(database.url), `${field.name} was refused but changed the keys`).toEqual(before);
+  it.each(TOKEN_KINDS)(
+    "GraphQL with $name: only the allowed operations succeed, refused mutations change nothing",
+    async (kind) => {
+      const actual: Record<string, Outcome> = {};
+      const expected: Record<string, Outcome> = {};
+      for (const { kind: operationKind, field } of rootFields) {
+        const target = await newTarget();
+        const before = await keyRows(database.url);
+        const { query, variables } = operationDocument(operationKind, field, target);
+        const { body } = await gateway.graphql(query, variables, authorization(kind));
+        const codes = [
+          ...new Set((body.errors ?? []).map((error: { extensions?: { code?: string } }) => error.extensions?.code)),
+        ];
+        actual[field.name] = codes.length === 0 ? "ok" : codes.join(",");
+        expected[field.name] = expectedOutcome(field.name, kind);
+        if (actual[field.name] !== "ok") {
+          expect(body.data, `${field.name}: no data when refused`).toBeNull();
+          if (operationKind === "mutation")
+            expect(await keyRows(database.url), `${field.name} was refused but changed the keys`).toEqual(before);
+        }
       }
-    }
-    expect(actual).toEqual(expected);
-  });
+      expect(actual).toEqual(expected);
+    },
+  );
 
-  it.each(TOKEN_KINDS)("REST with $name: only the allowed routes succeed (401/403 in Hydra's envelope), refused writes change nothing", async (kind) => {
-    expect(restOperations.length).toBe(14);
-    const actual: Record<string, Outcome> = {};
-    const expected: Record<string, Outcome> = {};
-    for (const { method, path, operation } of restOperations) {
-      const target = await newTarget();
-      const before = await keyRows(database.url);
-      const body = restBody(operation, target);
-      const url = path.replace("{set}", encodeURIComponent(target.set)).replace("{kid}", encodeURIComponent(target.kid));
-      const response = await fetch(`${gateway.origin}${url}`, {
-        method,
-        headers: { ...authorization(kind), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const cell = `${method} ${path}`;
-      actual[cell] = restOutcome(response.status);
-      expected[cell] = expectedOutcome(operation.operationId!, kind);
-      if (response.status === 401 || response.status === 403) {
-        expect(await response.json(), cell).toEqual({ error: expect.any(String), error_description: expect.any(String) });
-        expect(response.headers.get("www-authenticate"), cell).toMatch(/^Bearer realm="jwk-gateway"/);
-        if (method !== "GET") expect(await keyRows(database.url), `${cell} was refused but changed the keys`).toEqual(before);
-      } else {
-        await response.arrayBuffer();
+  it.each(TOKEN_KINDS)(
+    "REST with $name: only the allowed routes succeed (401/403 in Hydra's envelope), refused writes change nothing",
+    async (kind) => {
+      expect(restOperations.length).toBe(14);
+      const actual: Record<string, Outcome> = {};
+      const expected: Record<string, Outcome> = {};
+      for (const { method, path, operation } of restOperations) {
+        const target = await newTarget();
+        const before = await keyRows(database.url);
+        const body = restBody(operation, target);
+        const url = path
+          .replace("{set}", encodeURIComponent(target.set))
+          .replace("{kid}", encodeURIComponent(target.kid));
+        const response = await fetch(`${gateway.origin}${url}`, {
+          method,
+          headers: { ...authorization(kind), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const cell = `${method} ${path}`;
+        actual[cell] = restOutcome(response.status);
+        expected[cell] = expectedOutcome(operation.operationId!, kind);
+        if (response.status === 401 || response.status === 403) {
+          expect(await response.json(), cell).toEqual({
+            error: expect.any(String),
+            error_description: expect.any(String),
+          });
+          expect(response.headers.get("www-authenticate"), cell).toMatch(/^Bearer realm="jwk-gateway"/);
+          if (method !== "GET")
+            expect(await keyRows(database.url), `${cell} was refused but changed the keys`).toEqual(before);
+        } else {
+          await response.arrayBuffer();
+        }
       }
-    }
-    expect(actual).toEqual(expected);
-  });
+      expect(actual).toEqual(expected);
+    },
+  );
 
   describe("private members, per field, through every way of selecting them", () => {
     const set = "private-matrix";
@@ -239,21 +264,36 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
         secrets.set(member, [key.kid, key[member as keyof typeof key] as string]);
       }
       holders.set("keys:read", `Bearer ${await issue(gateway.app.database, ["keys:read"])}`);
-      holders.set("keys:read + keys:read-private", `Bearer ${await issue(gateway.app.database, ["keys:read", "keys:read-private"])}`);
+      holders.set(
+        "keys:read + keys:read-private",
+        `Bearer ${await issue(gateway.app.database, ["keys:read", "keys:read-private"])}`,
+      );
       holders.set("keys:read-private alone", `Bearer ${await issue(gateway.app.database, ["keys:read-private"])}`);
       holders.set("no token", undefined);
     });
 
     /** Shape → a document selecting `member` (whose response key is `responseKey`). */
     const SHAPES: Record<string, (member: string) => { query: string; responseKey: string; root: string }> = {
-      "a plain selection": (m) => ({ query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid ${m} } } }`, responseKey: m, root: "getJsonWebKeySet" }),
+      "a plain selection": (m) => ({
+        query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid ${m} } } }`,
+        responseKey: m,
+        root: "getJsonWebKeySet",
+      }),
       "a named fragment": (m) => ({
         query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { ...Members } } } fragment Members on JsonWebKey { kid ${m} }`,
         responseKey: m,
         root: "getJsonWebKeySet",
       }),
-      "an inline fragment": (m) => ({ query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid ... on JsonWebKey { ${m} } } } }`, responseKey: m, root: "getJsonWebKeySet" }),
-      "an alias": (m) => ({ query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid innocent: ${m} } } }`, responseKey: "innocent", root: "getJsonWebKeySet" }),
+      "an inline fragment": (m) => ({
+        query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid ... on JsonWebKey { ${m} } } } }`,
+        responseKey: m,
+        root: "getJsonWebKeySet",
+      }),
+      "an alias": (m) => ({
+        query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid innocent: ${m} } } }`,
+        responseKey: "innocent",
+        root: "getJsonWebKeySet",
+      }),
       "a fragment on the set with a nested inline fragment": (m) => ({
         query: `query($set: String!) { getJsonWebKeySet(set: $set) { ...SetMembers } } fragment SetMembers on JsonWebKeySet { keys { kid ... on JsonWebKey { ${m} } } }`,
         responseKey: m,
@@ -271,8 +311,10 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
     it.each(cases)("%s through %s: FORBIDDEN without keys:read-private, the value with it", async (member, shape) => {
       const [kid, value] = secrets.get(member)!;
       const { query, responseKey, root } = SHAPES[shape](member);
-      const ask = (holder: string) => gateway.graphql(query, { set, kid }, holders.get(holder) ? { authorization: holders.get(holder)! } : {});
-      const keyOf = (data: any) => (data[root].keys as Record<string, unknown>[]).find((key) => (key.kid ?? key.public) === kid)!;
+      const ask = (holder: string) =>
+        gateway.graphql(query, { set, kid }, holders.get(holder) ? { authorization: holders.get(holder)! } : {});
+      const keyOf = (data: any) =>
+        (data[root].keys as Record<string, unknown>[]).find((key) => (key.kid ?? key.public) === kid)!;
 
       // keys:read alone: the public members resolve, the private one is refused per field, its value is nowhere.
       const publicOnly = await ask("keys:read");
@@ -304,12 +346,18 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
     it("publicKeys and discoverJsonWebKeys select private fields under the same rule", async () => {
       const query = `query($set: String!) { getJsonWebKeySet(set: $set) { publicKeys { kid d } } discoverJsonWebKeys { keys { kid d } } }`;
       const { body } = await gateway.graphql(query, { set }, { authorization: holders.get("keys:read")! });
-      expect(body.errors.map((error: any) => error.extensions.code).every((code: string) => code === "FORBIDDEN")).toBe(true);
+      expect(body.errors.map((error: any) => error.extensions.code).every((code: string) => code === "FORBIDDEN")).toBe(
+        true,
+      );
       expect(body.data.getJsonWebKeySet.publicKeys.map((key: any) => key.kid)).toEqual(["rsa"]);
     });
 
     it("a query selecting only public members needs keys:read alone", async () => {
-      const { body } = await gateway.graphql(`query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid kty n e } } }`, { set }, { authorization: holders.get("keys:read")! });
+      const { body } = await gateway.graphql(
+        `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid kty n e } } }`,
+        { set },
+        { authorization: holders.get("keys:read")! },
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data.getJsonWebKeySet.keys.map((key: any) => key.kid)).toEqual(["oct", "rsa"]);
     });
@@ -322,13 +370,16 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
         { set: created },
         { authorization: writer },
       );
-      expect(body.errors.map((error: any) => [error.extensions.code, error.path.join(".")])).toEqual([["FORBIDDEN", "createJsonWebKeySet.keys.0.d"]]);
+      expect(body.errors.map((error: any) => [error.extensions.code, error.path.join(".")])).toEqual([
+        ["FORBIDDEN", "createJsonWebKeySet.keys.0.d"],
+      ]);
       expect(body.data.createJsonWebKeySet.keys).toEqual([{ kid: "w", kty: "EC", x: expect.any(String), d: null }]);
       expect((await gateway.app.service.getJsonWebKey(created, "w")).keys[0].d).toEqual(expect.any(String));
     });
 
     it("REST without keys:read-private answers the public projection: private members dropped, oct keys left out", async () => {
-      const get = (holder: string, path: string) => fetch(`${gateway.origin}${path}`, { headers: { authorization: holders.get(holder)! } }).then((r) => r.json());
+      const get = (holder: string, path: string) =>
+        fetch(`${gateway.origin}${path}`, { headers: { authorization: holders.get(holder)! } }).then((r) => r.json());
       const projected = await get("keys:read", `/keys/${set}`);
       expect(projected.keys.map((key: any) => key.kid)).toEqual(["rsa"]);
       expect(Object.keys(projected.keys[0]).some((member) => PRIVATE_MEMBERS.includes(member))).toBe(false);
@@ -353,7 +404,11 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
       expect(created.keys).toHaveLength(1);
       expect(created.keys[0]).not.toHaveProperty("d");
       const hmac = { kty: "oct", alg: "HS256", k: Buffer.alloc(32, 9).toString("base64url") };
-      const put = await fetch(`${gateway.origin}/keys/${newSet()}/h`, { method: "PUT", headers: { authorization: writer, "content-type": "application/json" }, body: JSON.stringify(hmac) });
+      const put = await fetch(`${gateway.origin}/keys/${newSet()}/h`, {
+        method: "PUT",
+        headers: { authorization: writer, "content-type": "application/json" },
+        body: JSON.stringify(hmac),
+      });
       expect(put.status).toBe(200);
       expect(await put.json()).toEqual({ kty: "oct", kid: "h", alg: "HS256" });
     });

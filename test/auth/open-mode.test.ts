@@ -39,7 +39,11 @@ describe("open mode", () => {
 
   const getSet = (set: string, token?: string) => fetch(`${gateway!.origin}/keys/${set}`, { headers: bearer(token) });
   const create = (set: string, token?: string) =>
-    fetch(`${gateway!.origin}/keys/${set}`, { method: "POST", headers: { ...bearer(token), "content-type": "application/json" }, body: JSON.stringify({ alg: "ES256", kid: "k" }) });
+    fetch(`${gateway!.origin}/keys/${set}`, {
+      method: "POST",
+      headers: { ...bearer(token), "content-type": "application/json" },
+      body: JSON.stringify({ alg: "ES256", kid: "k" }),
+    });
 
   it("on a loopback HOST without tokens: everything is served without a token, audited as open-mode, with a warning at start", async () => {
     sqlite = await tempSqlite();
@@ -60,12 +64,19 @@ describe("open mode", () => {
     sqlite = await tempSqlite();
     const refused = startGateway({ databaseUrl: sqlite.url, env: { HOST: "0.0.0.0" } });
     await expect(refused).rejects.toThrow(StartupError);
-    await expect(refused).rejects.toThrow(/HOST=0\.0\.0\.0 is not a loopback address and no API token is active.*npm run token -- create.*ALLOW_OPEN_ACCESS=true/);
+    await expect(refused).rejects.toThrow(
+      /HOST=0\.0\.0\.0 is not a loopback address and no API token is active.*npm run token -- create.*ALLOW_OPEN_ACCESS=true/,
+    );
   });
 
   it("the real entry point exits with that message before listening", async () => {
     sqlite = await tempSqlite();
-    const { code, output } = await runMain({ DATABASE_URL: sqlite.url, SECRETS_SYSTEM: TEST_SECRET, HOST: "0.0.0.0", PORT: "0" });
+    const { code, output } = await runMain({
+      DATABASE_URL: sqlite.url,
+      SECRETS_SYSTEM: TEST_SECRET,
+      HOST: "0.0.0.0",
+      PORT: "0",
+    });
     expect(code).toBe(1);
     expect(output).toContain("jwk-gateway: cannot start: HOST=0.0.0.0 is not a loopback address");
   });
@@ -73,8 +84,14 @@ describe("open mode", () => {
   it("on a non-loopback HOST with ALLOW_OPEN_ACCESS=true: starts open, and the warning names the host", async () => {
     sqlite = await tempSqlite();
     const { lines, logger } = logCapture();
-    gateway = await startGateway({ databaseUrl: sqlite.url, env: { HOST: "0.0.0.0", ALLOW_OPEN_ACCESS: "true" }, logger });
-    expect(lines.find((line) => line.level === WARN && line.msg.startsWith("OPEN ACCESS"))?.msg).toContain("ALLOW_OPEN_ACCESS=true lets this run on 0.0.0.0");
+    gateway = await startGateway({
+      databaseUrl: sqlite.url,
+      env: { HOST: "0.0.0.0", ALLOW_OPEN_ACCESS: "true" },
+      logger,
+    });
+    expect(lines.find((line) => line.level === WARN && line.msg.startsWith("OPEN ACCESS"))?.msg).toContain(
+      "ALLOW_OPEN_ACCESS=true lets this run on 0.0.0.0",
+    );
     expect((await create(newSet())).status).toBe(201);
   });
 
@@ -99,7 +116,11 @@ describe("open mode", () => {
     expect((await create(set)).status).toBe(201);
 
     const out: string[] = [];
-    const code = await runToken(["create", "--name", "first", "--scopes", "keys:read"], { DATABASE_URL: sqlite.url }, { out: (line) => out.push(line), err: () => {} });
+    const code = await runToken(
+      ["create", "--name", "first", "--scopes", "keys:read"],
+      { DATABASE_URL: sqlite.url },
+      { out: (line) => out.push(line), err: () => {} },
+    );
     expect(code).toBe(0);
     await vi.waitFor(async () => expect((await getSet(set)).status).toBe(401), { timeout: 5_000, interval: 50 });
     expect((await getSet(set, out[0])).status).toBe(200);

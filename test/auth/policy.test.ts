@@ -5,8 +5,22 @@
  * transports.
  */
 import { describe, expect, it } from "vitest";
-import { ANONYMOUS, INTERNAL_CALLER, invalidCredentials, OPEN_MODE, tokenPrincipal, unverified, type Principal } from "../../src/auth/caller.js";
-import { authorizeOperation, authorizePrivateMembers, canReadPrivateMembers, OPERATION_SCOPES, type Operation } from "../../src/auth/policy.js";
+import {
+  ANONYMOUS,
+  INTERNAL_CALLER,
+  invalidCredentials,
+  OPEN_MODE,
+  tokenPrincipal,
+  unverified,
+  type Principal,
+} from "../../src/auth/caller.js";
+import {
+  authorizeOperation,
+  authorizePrivateMembers,
+  canReadPrivateMembers,
+  OPERATION_SCOPES,
+  type Operation,
+} from "../../src/auth/policy.js";
 import { SCOPES } from "../../src/auth/scopes.js";
 import { UnavailableError } from "../../src/errors.js";
 import { generateJwk } from "../../src/domain/generate.js";
@@ -23,20 +37,27 @@ const refusalOf = (check: () => void) => {
 };
 
 describe("the policy's questions", () => {
-  it.each(OPERATIONS)("%s: allowed with its scope alone, FORBIDDEN with every other scope, UNAUTHENTICATED without valid credentials", (operation) => {
-    for (const scope of SCOPES) {
-      const holder = tokenPrincipal("0123456789abcdef", "t", [scope]);
-      expect(refusalOf(() => authorizeOperation(holder, operation))).toBe(scope === OPERATION_SCOPES[operation] ? "allowed" : "FORBIDDEN");
-    }
-    expect(refusalOf(() => authorizeOperation(ANONYMOUS, operation))).toBe("UNAUTHENTICATED");
-    expect(refusalOf(() => authorizeOperation(invalidCredentials(), operation))).toBe("UNAUTHENTICATED");
-    expect(refusalOf(() => authorizeOperation(OPEN_MODE, operation))).toBe("allowed");
-    expect(refusalOf(() => authorizeOperation(INTERNAL_CALLER, operation))).toBe("allowed");
-  });
+  it.each(OPERATIONS)(
+    "%s: allowed with its scope alone, FORBIDDEN with every other scope, UNAUTHENTICATED without valid credentials",
+    (operation) => {
+      for (const scope of SCOPES) {
+        const holder = tokenPrincipal("0123456789abcdef", "t", [scope]);
+        expect(refusalOf(() => authorizeOperation(holder, operation))).toBe(
+          scope === OPERATION_SCOPES[operation] ? "allowed" : "FORBIDDEN",
+        );
+      }
+      expect(refusalOf(() => authorizeOperation(ANONYMOUS, operation))).toBe("UNAUTHENTICATED");
+      expect(refusalOf(() => authorizeOperation(invalidCredentials(), operation))).toBe("UNAUTHENTICATED");
+      expect(refusalOf(() => authorizeOperation(OPEN_MODE, operation))).toBe("allowed");
+      expect(refusalOf(() => authorizeOperation(INTERNAL_CALLER, operation))).toBe("allowed");
+    },
+  );
 
   it("a FORBIDDEN answer names the scope the operation needs", () => {
     const reader = tokenPrincipal("0123456789abcdef", "t", ["keys:read"]);
-    expect(() => authorizeOperation(reader, "auditEvents")).toThrow(expect.objectContaining({ code: "FORBIDDEN", scope: "audit:read" }));
+    expect(() => authorizeOperation(reader, "auditEvents")).toThrow(
+      expect.objectContaining({ code: "FORBIDDEN", scope: "audit:read" }),
+    );
   });
 
   it("private members: visible with keys:read-private only, and the check refuses exactly when the question says no", () => {
@@ -65,7 +86,8 @@ describe("the policy's questions", () => {
 
 describe("the public projection of each key type", () => {
   const generate = (alg: string) => generateJwk({ alg, kid: alg, use: "sig" }, { rsaModulusLength: 2048 });
-  const publicOnly = (key: Jwk) => Object.keys(key).every((member) => (PUBLIC_MEMBERS as readonly string[]).includes(member));
+  const publicOnly = (key: Jwk) =>
+    Object.keys(key).every((member) => (PUBLIC_MEMBERS as readonly string[]).includes(member));
 
   it.each([
     ["RS256", "RSA", ["use", "kty", "kid", "alg", "n", "e"]],

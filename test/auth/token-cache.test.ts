@@ -58,7 +58,12 @@ describe.each(await providers())("token cache on %s", (provider) => {
     reads = spy.reads;
     cached = new CachedTokenStore(spy.store, feed);
     other = new PrismaTokenStore(otherDb);
-    authenticator = new Authenticator({ store: cached, openAccessAllowed: false, now: () => new Date(now), onRejected: (reason) => rejections.push(reason) });
+    authenticator = new Authenticator({
+      store: cached,
+      openAccessAllowed: false,
+      now: () => new Date(now),
+      onRejected: (reason) => rejections.push(reason),
+    });
   });
   afterAll(async () => {
     cached?.close();
@@ -86,14 +91,22 @@ describe.each(await providers())("token cache on %s", (provider) => {
   });
 
   it("a repeated request reads the token from memory: one database read for many requests", async () => {
-    const { token, record } = await issueToken(other, { name: uniqueName("reader"), scopes: ["keys:read"] }, new Date(now));
+    const { token, record } = await issueToken(
+      other,
+      { name: uniqueName("reader"), scopes: ["keys:read"] },
+      new Date(now),
+    );
     const before = reads.findById;
     for (let i = 0; i < 5; i++) expect((await present(token)).actor).toBe(record.id);
     expect(reads.findById - before).toBe(1);
   });
 
   it("the secret and the expiry are checked on every request against the cached row: expiry to the millisecond", async () => {
-    const { token, record } = await issueToken(other, { name: uniqueName("expiring"), scopes: ["keys:read"], expiresInMs: 1_000 }, new Date(now));
+    const { token, record } = await issueToken(
+      other,
+      { name: uniqueName("expiring"), scopes: ["keys:read"], expiresInMs: 1_000 },
+      new Date(now),
+    );
     const before = reads.findById;
     expect((await present(token)).authenticated).toBe(true);
     const wrong = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
@@ -108,7 +121,11 @@ describe.each(await providers())("token cache on %s", (provider) => {
   });
 
   it("a revocation by another database client is refused on the very next request", async () => {
-    const { token, record } = await issueToken(other, { name: uniqueName("other-revoked"), scopes: ["keys:read"] }, new Date(now));
+    const { token, record } = await issueToken(
+      other,
+      { name: uniqueName("other-revoked"), scopes: ["keys:read"] },
+      new Date(now),
+    );
     expect((await present(token)).authenticated).toBe(true);
     expect((await present(token)).authenticated).toBe(true); // cached now
     await other.revoke(record.id, new Date(now));
@@ -118,18 +135,30 @@ describe.each(await providers())("token cache on %s", (provider) => {
   });
 
   it("a revocation by npm run token -- revoke (its own connection) is refused on the very next request", async () => {
-    const { token, record } = await issueToken(other, { name: uniqueName("cli-revoked"), scopes: ["keys:read"] }, new Date(now));
+    const { token, record } = await issueToken(
+      other,
+      { name: uniqueName("cli-revoked"), scopes: ["keys:read"] },
+      new Date(now),
+    );
     expect((await present(token)).authenticated).toBe(true);
     expect((await present(token)).authenticated).toBe(true);
     const err: string[] = [];
-    const code = await runToken(["revoke", record.name], { DATABASE_URL: fresh.url, SECRETS_SYSTEM: TEST_SECRET }, { out: () => {}, err: (line) => err.push(line) });
+    const code = await runToken(
+      ["revoke", record.name],
+      { DATABASE_URL: fresh.url, SECRETS_SYSTEM: TEST_SECRET },
+      { out: () => {}, err: (line) => err.push(line) },
+    );
     expect(code, err.join("\n")).toBe(0);
     expect((await present(token)).authenticated).toBe(false);
     expect(lastRejection()).toBe("revoked");
   });
 
   it("a revocation through the cached store itself is refused on the very next request", async () => {
-    const { token, record } = await issueToken(cached, { name: uniqueName("self-revoked"), scopes: ["keys:read"] }, new Date(now));
+    const { token, record } = await issueToken(
+      cached,
+      { name: uniqueName("self-revoked"), scopes: ["keys:read"] },
+      new Date(now),
+    );
     expect((await present(token)).authenticated).toBe(true);
     expect((await present(token)).authenticated).toBe(true);
     await cached.revoke(record.id, new Date(now));
@@ -146,7 +175,13 @@ describe.each(await providers())("token cache on %s", (provider) => {
     expect(lastRejection()).toBe("unknown");
     expect((await present(token)).authenticated).toBe(false);
     expect(reads.findById - before).toBe(2);
-    const row: StoredToken = { id, name: uniqueName("late"), secretHash: hashSecret(secret), scopes: ["keys:write"], createdAt: new Date(now) };
+    const row: StoredToken = {
+      id,
+      name: uniqueName("late"),
+      secretHash: hashSecret(secret),
+      scopes: ["keys:write"],
+      createdAt: new Date(now),
+    };
     await other.insert(row);
     const principal = await present(token);
     expect(principal).toMatchObject({ actor: id, authenticated: true });

@@ -2,7 +2,16 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { formatScopes, parseScopeList, readStoredScopes, SCOPES } from "../../src/auth/scopes.js";
-import { hashSecret, issueToken, parseDuration, parseToken, secretMatches, tokenStatus, type StoredToken, type TokenStore } from "../../src/auth/tokens.js";
+import {
+  hashSecret,
+  issueToken,
+  parseDuration,
+  parseToken,
+  secretMatches,
+  tokenStatus,
+  type StoredToken,
+  type TokenStore,
+} from "../../src/auth/tokens.js";
 
 /** A TokenStore in memory, enough for issueToken. */
 function memoryStore(): TokenStore & { tokens: StoredToken[] } {
@@ -45,7 +54,14 @@ describe("API tokens", () => {
   it("parse only the exact format: prefix, id, secret length and alphabet", () => {
     const secret = "A".repeat(43);
     expect(parseToken(`jwkgw_0123456789abcdef_${secret}`)).toEqual({ id: "0123456789abcdef", secret });
-    for (const bad of [`jwkgw_0123456789ABCDEF_${secret}`, `jwkgw_0123456789abcde_${secret}`, `jwkgw_0123456789abcdef_${secret}A`, `xjwkgw_0123456789abcdef_${secret}`, `jwkgw_0123456789abcdef_${"A".repeat(42)}=`, ""]) {
+    for (const bad of [
+      `jwkgw_0123456789ABCDEF_${secret}`,
+      `jwkgw_0123456789abcde_${secret}`,
+      `jwkgw_0123456789abcdef_${secret}A`,
+      `xjwkgw_0123456789abcdef_${secret}`,
+      `jwkgw_0123456789abcdef_${"A".repeat(42)}=`,
+      "",
+    ]) {
       expect(parseToken(bad), bad).toBeUndefined();
     }
   });
@@ -60,13 +76,19 @@ describe("API tokens", () => {
   });
 
   it("need a name of 1 to 100 characters and at least one scope", async () => {
-    await expect(issueToken(memoryStore(), { name: " ", scopes: ["keys:read"] })).rejects.toThrow(/name must be 1 to 100/);
-    await expect(issueToken(memoryStore(), { name: "x".repeat(101), scopes: ["keys:read"] })).rejects.toThrow(/name must be 1 to 100/);
+    await expect(issueToken(memoryStore(), { name: " ", scopes: ["keys:read"] })).rejects.toThrow(
+      /name must be 1 to 100/,
+    );
+    await expect(issueToken(memoryStore(), { name: "x".repeat(101), scopes: ["keys:read"] })).rejects.toThrow(
+      /name must be 1 to 100/,
+    );
     await expect(issueToken(memoryStore(), { name: "ci", scopes: [] })).rejects.toThrow(/at least one scope/);
   });
 
   it("expire after --expires-in: 90s, 15m, 12h, 30d", async () => {
-    expect([parseDuration("90s"), parseDuration("15m"), parseDuration("12h"), parseDuration("30d")]).toEqual([90_000, 900_000, 43_200_000, 2_592_000_000]);
+    expect([parseDuration("90s"), parseDuration("15m"), parseDuration("12h"), parseDuration("30d")]).toEqual([
+      90_000, 900_000, 43_200_000, 2_592_000_000,
+    ]);
     for (const bad of ["0d", "30", "d", "-1d", "1.5h", "30 days"]) expect(parseDuration(bad), bad).toBeUndefined();
     const now = new Date(1_000_000);
     const { record } = await issueToken(memoryStore(), { name: "ci", scopes: ["keys:read"], expiresInMs: 60_000 }, now);

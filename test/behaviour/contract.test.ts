@@ -53,7 +53,9 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
     it("generates one key and adds it to the set, creating the set if it does not exist", async () => {
       const set = newSet();
       expect(ok(await api.createJsonWebKeySet(set, { alg: "ES256", kid: "a" })).keys.map((k) => k.kid)).toEqual(["a"]);
-      expect(ok(await api.createJsonWebKeySet(set, { alg: "EdDSA", kid: "b" }))).toMatchObject({ keys: [{ kid: "b", kty: "OKP", crv: "Ed25519" }] });
+      expect(ok(await api.createJsonWebKeySet(set, { alg: "EdDSA", kid: "b" }))).toMatchObject({
+        keys: [{ kid: "b", kty: "OKP", crv: "Ed25519" }],
+      });
       expect(await kidsOf(set)).toEqual(["b", "a"]);
     });
 
@@ -94,7 +96,9 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
     it('an unsupported algorithm is BAD_USER_INPUT "Unsupported key algorithm" and nothing is stored', async () => {
       const set = newSet();
       for (const alg of ["HS1", "rs256", "none", "RSA1_5", ""]) {
-        expect(failure(await api.createJsonWebKeySet(set, { alg }), "BAD_USER_INPUT").message).toContain("Unsupported key algorithm");
+        expect(failure(await api.createJsonWebKeySet(set, { alg }), "BAD_USER_INPUT").message).toContain(
+          "Unsupported key algorithm",
+        );
       }
       failure(await api.getJsonWebKeySet(set), "NOT_FOUND");
     });
@@ -170,7 +174,9 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
 
     it("body kid different from the path/argument kid is BAD_USER_INPUT and nothing is stored", async () => {
       const set = newSet();
-      expect(failure(await api.updateJsonWebKey(set, "kidA", await es256("kidB")), "BAD_USER_INPUT").message).toContain('"kidA"');
+      expect(failure(await api.updateJsonWebKey(set, "kidA", await es256("kidB")), "BAD_USER_INPUT").message).toContain(
+        '"kidA"',
+      );
       failure(await api.getJsonWebKeySet(set), "NOT_FOUND");
     });
   });
@@ -276,7 +282,6 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
       });
       expect(await kidsOf(set)).toHaveLength(1);
     });
-
   });
 
   describe("access control (a gateway with API tokens; test/auth has the full matrix)", () => {
@@ -304,7 +309,10 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
     });
 
     const as = (token?: string) => transport(transportName, secured, token);
-    const reads = async (caller: Transport): Promise<Outcome<KeySet>[]> => [await caller.getJsonWebKeySet(set), await caller.getJsonWebKey(set, "k")];
+    const reads = async (caller: Transport): Promise<Outcome<KeySet>[]> => [
+      await caller.getJsonWebKeySet(set),
+      await caller.getJsonWebKey(set, "k"),
+    ];
     const writes = async (caller: Transport): Promise<Outcome<unknown>[]> => [
       await caller.createJsonWebKeySet(set, { alg: "ES256", kid: "new" }),
       await caller.updateJsonWebKey(set, "k", await es256("k")),
@@ -334,13 +342,16 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
 
     it("a token without keys:write is FORBIDDEN every write, naming the scope, and nothing changes; it still reads", async () => {
       const before = await keyRows(securedDatabase.url);
-      for (const outcome of await writes(as(tokens.reader))) expect(failure(outcome, "FORBIDDEN").message).toContain("keys:write");
+      for (const outcome of await writes(as(tokens.reader)))
+        expect(failure(outcome, "FORBIDDEN").message).toContain("keys:write");
       expect(await keyRows(securedDatabase.url)).toEqual(before);
-      for (const outcome of await reads(as(tokens.reader))) expect(ok(outcome).keys.map((key) => [key.kid, typeof key.d])).toEqual([["k", "string"]]);
+      for (const outcome of await reads(as(tokens.reader)))
+        expect(ok(outcome).keys.map((key) => [key.kid, typeof key.d])).toEqual([["k", "string"]]);
     });
 
     it("a token without keys:read is FORBIDDEN every read, naming the scope; it still writes", async () => {
-      for (const outcome of await reads(as(tokens.writer))) expect(failure(outcome, "FORBIDDEN").message).toContain("keys:read");
+      for (const outcome of await reads(as(tokens.writer)))
+        expect(failure(outcome, "FORBIDDEN").message).toContain("keys:read");
       ok(await as(tokens.writer).deleteJsonWebKey(set, "absent"));
     });
   });
@@ -348,7 +359,9 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
   describe("concurrency", () => {
     it("20 parallel creates into one new set give 20 keys", async () => {
       const set = newSet();
-      const outcomes = await Promise.all(Array.from({ length: 20 }, () => api.createJsonWebKeySet(set, { alg: "ES256" })));
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => api.createJsonWebKeySet(set, { alg: "ES256" })),
+      );
       for (const outcome of outcomes) ok(outcome);
       const kids = await kidsOf(set);
       expect(kids).toHaveLength(20);

@@ -29,7 +29,14 @@ export type Key = Record<string, unknown> & { kid: string; kty: string };
 export interface KeySet {
   keys: Key[];
 }
-export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "UNAUTHENTICATED" | "FORBIDDEN" | "PAYLOAD_TOO_LARGE" | "INTERNAL_SERVER_ERROR";
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE"
+  | "INTERNAL_SERVER_ERROR";
 export type Outcome<T> = { ok: T } | { error: ErrorCode; message: string };
 
 export interface GenerateInput {
@@ -64,7 +71,9 @@ const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
 /** The operations through `name`, sending `token` as `Authorization: Bearer <token>` when given. */
 export function transport(name: TransportName, gateway: RunningGateway, token?: string): Transport {
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  return name === "graphql" ? graphqlTransport(token === undefined ? gateway.client : createClient(`${gateway.origin}/graphql`, headers)) : restTransport(gateway.origin, headers);
+  return name === "graphql"
+    ? graphqlTransport(token === undefined ? gateway.client : createClient(`${gateway.origin}/graphql`, headers))
+    : restTransport(gateway.origin, headers);
 }
 
 function withoutAbsentMembers(key: object): Key {
@@ -73,7 +82,10 @@ function withoutAbsentMembers(key: object): Key {
 const keySet = (set: { keys: readonly object[] }): KeySet => ({ keys: set.keys.map(withoutAbsentMembers) });
 
 function graphqlTransport(client: RunningGateway["client"]): Transport {
-  async function call<TResult, T>(response: Promise<GraphQLResponse<TResult>>, project: (data: TResult) => T): Promise<Outcome<T>> {
+  async function call<TResult, T>(
+    response: Promise<GraphQLResponse<TResult>>,
+    project: (data: TResult) => T,
+  ): Promise<Outcome<T>> {
     const { data, errors } = await response;
     if (!errors) return { ok: project(data!) };
     if (errors.length !== 1) throw new Error(`expected one GraphQL error, got ${JSON.stringify(errors)}`);
@@ -81,13 +93,20 @@ function graphqlTransport(client: RunningGateway["client"]): Transport {
   }
   return {
     name: "graphql",
-    createJsonWebKeySet: (set, input) => call(client.request(CreateJsonWebKeySetDocument, { set, input }), (d) => keySet(d.createJsonWebKeySet)),
-    getJsonWebKeySet: (set) => call(client.request(GetJsonWebKeySetDocument, { set }), (d) => keySet(d.getJsonWebKeySet)),
-    getJsonWebKey: (set, kid) => call(client.request(GetJsonWebKeyDocument, { set, kid }), (d) => keySet(d.getJsonWebKey)),
+    createJsonWebKeySet: (set, input) =>
+      call(client.request(CreateJsonWebKeySetDocument, { set, input }), (d) => keySet(d.createJsonWebKeySet)),
+    getJsonWebKeySet: (set) =>
+      call(client.request(GetJsonWebKeySetDocument, { set }), (d) => keySet(d.getJsonWebKeySet)),
+    getJsonWebKey: (set, kid) =>
+      call(client.request(GetJsonWebKeyDocument, { set, kid }), (d) => keySet(d.getJsonWebKey)),
     updateJsonWebKey: (set, kid, key) =>
-      call(client.request(UpdateJsonWebKeyDocument, { set, kid, input: key as JsonWebKeyInput }), (d) => withoutAbsentMembers(d.updateJsonWebKey)),
+      call(client.request(UpdateJsonWebKeyDocument, { set, kid, input: key as JsonWebKeyInput }), (d) =>
+        withoutAbsentMembers(d.updateJsonWebKey),
+      ),
     updateJsonWebKeySet: (set, input) =>
-      call(client.request(UpdateJsonWebKeySetDocument, { set, input: input as { keys: JsonWebKeyInput[] } }), (d) => keySet(d.updateJsonWebKeySet)),
+      call(client.request(UpdateJsonWebKeySetDocument, { set, input: input as { keys: JsonWebKeyInput[] } }), (d) =>
+        keySet(d.updateJsonWebKeySet),
+      ),
     deleteJsonWebKey: (set, kid) => call(client.request(DeleteJsonWebKeyDocument, { set, kid }), () => null),
     deleteJsonWebKeySet: (set) => call(client.request(DeleteJsonWebKeySetDocument, { set }), () => null),
   };

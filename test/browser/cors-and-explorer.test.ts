@@ -16,9 +16,14 @@ const executable = chromiumPath();
 
 /** A page server on its own port, so its origin is not the gateway's: a frontend's origin. */
 async function frontend(): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((_request, response) => response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>frontend</title>"));
+  const server = http.createServer((_request, response) =>
+    response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>frontend</title>"),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** What Apollo Client sends once `name`/`version` are configured: a JSON POST with its two headers. */
@@ -26,7 +31,11 @@ const APOLLO_CLIENT_FETCH = async ({ url }: { url: string }) => {
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", "apollographql-client-name": "admin-ui", "apollographql-client-version": "1.2.3" },
+      headers: {
+        "content-type": "application/json",
+        "apollographql-client-name": "admin-ui",
+        "apollographql-client-version": "1.2.3",
+      },
       body: JSON.stringify({ query: "query Typename { __typename }", operationName: "Typename" }),
     });
     return { ok: true, status: response.status, body: await response.json() };
@@ -64,7 +73,11 @@ describe.runIf(executable)("in headless Chromium", () => {
 
   it("a frontend on an origin in CORS_ORIGINS calls /graphql with Apollo's client-awareness headers", async () => {
     const page = await pageAt(allowed.origin);
-    expect(await page.evaluate(APOLLO_CLIENT_FETCH, { url: `${gateway.origin}/graphql` })).toEqual({ ok: true, status: 200, body: { data: { __typename: "Query" } } });
+    expect(await page.evaluate(APOLLO_CLIENT_FETCH, { url: `${gateway.origin}/graphql` })).toEqual({
+      ok: true,
+      status: 200,
+      body: { data: { __typename: "Query" } },
+    });
     await page.close();
   });
 
@@ -96,7 +109,8 @@ describe.runIf(executable)("in headless Chromium", () => {
     const page = await browser.newPage();
     const introspections: number[] = [];
     page.on("response", async (response) => {
-      if (response.request().method() === "POST" && (response.request().postData() ?? "").includes("__schema")) introspections.push(response.status());
+      if (response.request().method() === "POST" && (response.request().postData() ?? "").includes("__schema"))
+        introspections.push(response.status());
     });
     await page.goto(`${gateway.origin}/graphql`);
     await page.waitForSelector(".graphiql-container", { timeout: 20_000 });
@@ -104,7 +118,18 @@ describe.runIf(executable)("in headless Chromium", () => {
     // The default document holds two operations, so GraphiQL asks which one to run.
     await page.click(".graphiql-execute-button");
     await page.getByRole("menuitem", { name: "Create" }).click();
-    await expect.poll(async () => (await page.locator(".result-window").innerText().catch(() => "")).replace(/\s+/g, " "), { timeout: 20_000 }).toContain('"set": "my-set"');
+    await expect
+      .poll(
+        async () =>
+          (
+            await page
+              .locator(".result-window")
+              .innerText()
+              .catch(() => "")
+          ).replace(/\s+/g, " "),
+        { timeout: 20_000 },
+      )
+      .toContain('"set": "my-set"');
     await page.close();
   }, 60_000);
 });

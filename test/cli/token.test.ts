@@ -37,7 +37,10 @@ describe.each(await providers())("npm run token on %s", (provider) => {
     const code = await runToken(argv, env, { out: (line) => out.push(line), err: (line) => err.push(line) });
     return { code, out, err: err.join("\n") };
   }
-  const getKeys = (token?: string) => fetch(`${gateway.origin}/keys/absent`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then((r) => r.status);
+  const getKeys = (token?: string) =>
+    fetch(`${gateway.origin}/keys/absent`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(
+      (r) => r.status,
+    );
 
   it("create prints the token once, alone on stdout, and says what it is on stderr", async () => {
     const { code, out, err } = await cli("create", "--name", "ci-deploy", "--scopes", "keys:read,keys:write");
@@ -58,8 +61,16 @@ describe.each(await providers())("npm run token on %s", (provider) => {
     const everything = await everyStoredValue(database.url);
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(out[0]);
-    const [row] = await queryRows(database.url, `SELECT id, name, "secretHash", scopes FROM api_token WHERE id = '${id}'`);
-    expect(row).toEqual({ id, name: "searched", secretHash: createHash("sha256").update(secret).digest("hex"), scopes: "keys:read-private" });
+    const [row] = await queryRows(
+      database.url,
+      `SELECT id, name, "secretHash", scopes FROM api_token WHERE id = '${id}'`,
+    );
+    expect(row).toEqual({
+      id,
+      name: "searched",
+      secretHash: createHash("sha256").update(secret).digest("hex"),
+      scopes: "keys:read-private",
+    });
   });
 
   it("--expires-in sets the expiry; list shows every token and its status, never a secret", async () => {
@@ -111,7 +122,10 @@ describe.each(await providers())("npm run token on %s", (provider) => {
       [["create", "--name", "x", "--scopes", "keys:admin"], 'unknown scope "keys:admin"'],
       [["create", "--scopes", "keys:read"], "create needs --name"],
       [["create", "--name", "x"], "create needs --scopes"],
-      [["create", "--name", "x", "--scopes", "keys:read", "--expires-in", "forever"], "--expires-in takes a positive duration"],
+      [
+        ["create", "--name", "x", "--scopes", "keys:read", "--expires-in", "forever"],
+        "--expires-in takes a positive duration",
+      ],
       [["destroy"], 'unknown command "destroy"'],
       [[], "a command is needed"],
       [["revoke"], "revoke takes one token id or name"],
@@ -129,10 +143,23 @@ describe("scripts/token.ts", () => {
     const sqlite = await tempSqlite();
     try {
       const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "scripts/token.ts"), "create", "--name", "first", "--scopes", "keys:read"], {
-          env: { ...process.env, DATABASE_URL: sqlite.url, NODE_ENV: "" },
-          stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            join(process.cwd(), "scripts/token.ts"),
+            "create",
+            "--name",
+            "first",
+            "--scopes",
+            "keys:read",
+          ],
+          {
+            env: { ...process.env, DATABASE_URL: sqlite.url, NODE_ENV: "" },
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -41,7 +41,8 @@ describe("generateJwk", () => {
       const key = await generateJwk({ alg, kid: `kid-${alg}`, use: "sig" }, FAST);
       expect(key).toMatchObject({ alg, use: "sig", kid: `kid-${alg}`, kty: ktyOf(alg) });
       if (key.kty === "RSA") {
-        for (const member of ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const) expect(key[member]).toEqual(expect.any(String));
+        for (const member of ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const)
+          expect(key[member]).toEqual(expect.any(String));
       }
       if (key.kty === "EC" || key.kty === "OKP") {
         expect(key.crv).toBe(CURVE_OF[alg as keyof typeof CURVE_OF]);
@@ -72,8 +73,12 @@ describe("generateJwk", () => {
   });
 
   it("a rsaModulusLength outside 2048..8192 is a programmer error", async () => {
-    await expect(generateJwk({ alg: "RS256", kid: "k", use: "sig" }, { rsaModulusLength: 1024 })).rejects.toThrow(RangeError);
-    await expect(generateJwk({ alg: "RS256", kid: "k", use: "sig" }, { rsaModulusLength: 2049 })).rejects.toThrow(RangeError);
+    await expect(generateJwk({ alg: "RS256", kid: "k", use: "sig" }, { rsaModulusLength: 1024 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(generateJwk({ alg: "RS256", kid: "k", use: "sig" }, { rsaModulusLength: 2049 })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it.each(Object.entries(HMAC_KEY_BYTES))("%s keys are exactly %i random bytes", async (alg, bytes) => {

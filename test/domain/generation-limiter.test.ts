@@ -56,7 +56,9 @@ describe("GenerationLimiter", () => {
 
   it("KEY_GENERATION_BUSY is in the catalogue as a 503 (a bare 503 still reads as SERVICE_UNAVAILABLE)", () => {
     expect(httpStatusOf("KEY_GENERATION_BUSY")).toBe(503);
-    const last503 = Object.entries(ERROR_CODES).filter(([, status]) => status === 503).at(-1)?.[0];
+    const last503 = Object.entries(ERROR_CODES)
+      .filter(([, status]) => status === 503)
+      .at(-1)?.[0];
     expect(last503).toBe("SERVICE_UNAVAILABLE");
   });
 
@@ -107,7 +109,9 @@ describe("GenerationLimiter", () => {
 
   it("a failing job frees its slot", async () => {
     const limiter = new GenerationLimiter({ concurrency: 1, queue: 0 });
-    expect(await rejection(limiter.run(async () => Promise.reject(new Error("boom"))))).toMatchObject({ message: "boom" });
+    expect(await rejection(limiter.run(async () => Promise.reject(new Error("boom"))))).toMatchObject({
+      message: "boom",
+    });
     expect(limiter.active).toBe(0);
     expect(await limiter.run(async () => "next")).toBe("next");
   });
@@ -234,7 +238,10 @@ describe("JsonWebKeyService with a generation limiter", () => {
     const repository = recordingRepository();
     const generations: string[] = [];
     const requests: unknown[] = [];
-    const pooled = await new JsonWebKeyService({ repository: recordingRepository(), generate: { rsaModulusLength: 2048 } }).createJsonWebKeySet("x", { alg: "RS256", kid: "x" });
+    const pooled = await new JsonWebKeyService({
+      repository: recordingRepository(),
+      generate: { rsaModulusLength: 2048 },
+    }).createJsonWebKeySet("x", { alg: "RS256", kid: "x" });
     let available: Jwk | undefined = pooled.keys[0];
     const service = new JsonWebKeyService({
       repository,

@@ -19,11 +19,31 @@ const BROADCAST = "broadcast";
 /** Any UTF-16 code unit (so lone surrogates too), the interesting ones often, and whole astral characters. */
 const unit = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), weight: 4 },
-  { arbitrary: fc.constantFrom("\ud800", "\udbff", "\udc00", "\udfff", "\u0000", "\u001f", "\u007f", "\u0080", "\u0085", "\u009f", "\u00a0", "\ufffd", "\ufeff"), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      "\ud800",
+      "\udbff",
+      "\udc00",
+      "\udfff",
+      "\u0000",
+      "\u001f",
+      "\u007f",
+      "\u0080",
+      "\u0085",
+      "\u009f",
+      "\u00a0",
+      "\ufffd",
+      "\ufeff",
+    ),
+    weight: 2,
+  },
   { arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }), weight: 3 },
   { arbitrary: fc.constantFrom("a", "-", ".", "/", "%", " "), weight: 3 },
 );
-const name = fc.oneof({ arbitrary: fc.string({ unit, minLength: 0, maxLength: 12 }), weight: 9 }, { arbitrary: fc.string({ unit, minLength: 250, maxLength: 260 }), weight: 1 });
+const name = fc.oneof(
+  { arbitrary: fc.string({ unit, minLength: 0, maxLength: 12 }), weight: 9 },
+  { arbitrary: fc.string({ unit, minLength: 250, maxLength: 260 }), weight: 1 },
+);
 
 describe(`names (fast-check, ${RUNS} runs, seed ${SEED})`, () => {
   let database: FreshDatabase;
@@ -45,7 +65,10 @@ describe(`names (fast-check, ${RUNS} runs, seed ${SEED})`, () => {
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(name, name, async (set, kid) => {
-        for (const [target, key] of [[set, kid], [BROADCAST, kid]] as const) {
+        for (const [target, key] of [
+          [set, kid],
+          [BROADCAST, kid],
+        ] as const) {
           const before = await rowCount();
           // An empty kid asks for a generated one.
           const valid = nameProblem(target) === undefined && (key === "" || nameProblem(key) === undefined);

@@ -9,7 +9,15 @@
  * Runs per property: FC_RUNS (default 1000); the seed is fixed (FC_SEED overrides) so a failure
  * replays exactly.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+  type JsonWebKey,
+} from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { JwkGatewayError } from "../../src/errors.js";
@@ -34,23 +42,63 @@ const ALLOWED: Record<string, readonly string[]> = {
 const EC_BYTES: Record<string, number> = { "P-256": 32, "P-384": 48, "P-521": 66 };
 const EC_HASH: Record<string, string> = { "P-256": "sha256", "P-384": "sha384", "P-521": "sha512" };
 const ALG_FITS: Record<string, (key: Input) => boolean> = {
-  ...Object.fromEntries(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512"].map((alg) => [alg, (k: Input) => k.kty === "RSA"])),
+  ...Object.fromEntries(
+    [
+      "RS256",
+      "RS384",
+      "RS512",
+      "PS256",
+      "PS384",
+      "PS512",
+      "RSA-OAEP",
+      "RSA-OAEP-256",
+      "RSA-OAEP-384",
+      "RSA-OAEP-512",
+    ].map((alg) => [alg, (k: Input) => k.kty === "RSA"]),
+  ),
   ES256: (k) => k.kty === "EC" && k.crv === "P-256",
   ES384: (k) => k.kty === "EC" && k.crv === "P-384",
   ES512: (k) => k.kty === "EC" && k.crv === "P-521",
   EdDSA: (k) => k.kty === "OKP",
   Ed25519: (k) => k.kty === "OKP",
-  ...Object.fromEntries(["ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW"].map((alg) => [alg, (k: Input) => k.kty === "EC" || k.kty === "OKP"])),
+  ...Object.fromEntries(
+    ["ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW"].map((alg) => [
+      alg,
+      (k: Input) => k.kty === "EC" || k.kty === "OKP",
+    ]),
+  ),
   HS256: (k) => k.kty === "oct" && octBytes(k) >= 32,
   HS384: (k) => k.kty === "oct" && octBytes(k) >= 48,
   HS512: (k) => k.kty === "oct" && octBytes(k) >= 64,
-  ...Object.fromEntries([128, 192, 256].flatMap((bits) => [`A${bits}KW`, `A${bits}GCMKW`, `A${bits}GCM`].map((alg) => [alg, (k: Input) => k.kty === "oct" && octBytes(k) === bits / 8]))),
+  ...Object.fromEntries(
+    [128, 192, 256].flatMap((bits) =>
+      [`A${bits}KW`, `A${bits}GCMKW`, `A${bits}GCM`].map((alg) => [
+        alg,
+        (k: Input) => k.kty === "oct" && octBytes(k) === bits / 8,
+      ]),
+    ),
+  ),
   "A128CBC-HS256": (k) => k.kty === "oct" && octBytes(k) === 32,
   "A192CBC-HS384": (k) => k.kty === "oct" && octBytes(k) === 48,
   "A256CBC-HS512": (k) => k.kty === "oct" && octBytes(k) === 64,
   dir: (k) => k.kty === "oct" && [16, 24, 32, 48, 64].includes(octBytes(k)),
 };
-const SIG_ALGS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519", "HS256", "HS384", "HS512"]);
+const SIG_ALGS = new Set([
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+  "HS256",
+  "HS384",
+  "HS512",
+]);
 
 function octBytes(key: Input): number {
   return Buffer.from(String(key.k), "base64url").length;
@@ -101,10 +149,35 @@ const JUNK_VALUES = fc.oneof(
 const NAMES = ["kty", "crv", "alg", "use", "kid"] as const;
 const NAME_VALUES = fc.oneof(
   fc.constantFrom(
-    ...Object.keys(ALG_FITS), "none", "RSA1_5", "PBES2-HS256+A128KW", "rs256", "HS1", "ES256K", "EdDSA ", "",
-    "P-256", "P-384", "P-521", "secp256k1", "Ed25519", "Ed448", "X25519", "X448", "p-256",
-    "RSA", "EC", "OKP", "oct", "rsa", "OCT", "XYZ",
-    "sig", "enc", "SIG", "other",
+    ...Object.keys(ALG_FITS),
+    "none",
+    "RSA1_5",
+    "PBES2-HS256+A128KW",
+    "rs256",
+    "HS1",
+    "ES256K",
+    "EdDSA ",
+    "",
+    "P-256",
+    "P-384",
+    "P-521",
+    "secp256k1",
+    "Ed25519",
+    "Ed448",
+    "X25519",
+    "X448",
+    "p-256",
+    "RSA",
+    "EC",
+    "OKP",
+    "oct",
+    "rsa",
+    "OCT",
+    "XYZ",
+    "sig",
+    "enc",
+    "SIG",
+    "other",
   ),
   fc.string({ maxLength: 300 }),
 );
@@ -115,7 +188,11 @@ type Mutation =
   | { op: "retype"; pick: number; value: unknown }
   | { op: "flipByte"; pick: number; index: number; bit: number }
   | { op: "replaceChar"; pick: number; index: number; char: string }
-  | { op: "pad"; pick: number; how: "=" | "==" | "A" | "AA" | " " | "\n" | "+" | "zero-byte-before" | "zero-byte-after" | "dup" }
+  | {
+      op: "pad";
+      pick: number;
+      how: "=" | "==" | "A" | "AA" | " " | "\n" | "+" | "zero-byte-before" | "zero-byte-after" | "dup";
+    }
   | { op: "truncate"; pick: number; chars: number; bytes: boolean }
   | { op: "set"; name: (typeof NAMES)[number]; value: string }
   | { op: "graft"; from: number; all: boolean; pick: number }
@@ -126,21 +203,60 @@ const MUTATION: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("drop" as const), pick: fc.nat() }),
   fc.record({ op: fc.constant("copy" as const), from: fc.nat(), to: fc.nat() }),
   fc.record({ op: fc.constant("retype" as const), pick: fc.nat(), value: JUNK_VALUES }),
-  fc.record({ op: fc.constant("flipByte" as const), pick: fc.nat(), index: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ op: fc.constant("replaceChar" as const), pick: fc.nat(), index: fc.nat(), char: fc.constantFrom("A", "_", "-", "=", "+", "/", " ", ".", "é", "\u0000", "z") }),
-  fc.record({ op: fc.constant("pad" as const), pick: fc.nat(), how: fc.constantFrom("=", "==", "A", "AA", " ", "\n", "+", "zero-byte-before", "zero-byte-after", "dup") }),
-  fc.record({ op: fc.constant("truncate" as const), pick: fc.nat(), chars: fc.integer({ min: 1, max: 6 }), bytes: fc.boolean() }),
+  fc.record({
+    op: fc.constant("flipByte" as const),
+    pick: fc.nat(),
+    index: fc.nat(),
+    bit: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.record({
+    op: fc.constant("replaceChar" as const),
+    pick: fc.nat(),
+    index: fc.nat(),
+    char: fc.constantFrom("A", "_", "-", "=", "+", "/", " ", ".", "é", "\u0000", "z"),
+  }),
+  fc.record({
+    op: fc.constant("pad" as const),
+    pick: fc.nat(),
+    how: fc.constantFrom("=", "==", "A", "AA", " ", "\n", "+", "zero-byte-before", "zero-byte-after", "dup"),
+  }),
+  fc.record({
+    op: fc.constant("truncate" as const),
+    pick: fc.nat(),
+    chars: fc.integer({ min: 1, max: 6 }),
+    bytes: fc.boolean(),
+  }),
   fc.record({ op: fc.constant("set" as const), name: fc.constantFrom(...NAMES), value: NAME_VALUES }),
   fc.record({ op: fc.constant("graft" as const), from: fc.nat(), all: fc.boolean(), pick: fc.nat() }),
-  fc.record({ op: fc.constant("oth" as const), value: fc.oneof(fc.constant([]), fc.constant([{ r: "AQAB", d: "AQAB", t: "AQAB" }]), JUNK_VALUES) }),
+  fc.record({
+    op: fc.constant("oth" as const),
+    value: fc.oneof(fc.constant([]), fc.constant([{ r: "AQAB", d: "AQAB", t: "AQAB" }]), JUNK_VALUES),
+  }),
   fc.record({
     op: fc.constant("unknown" as const),
-    name: fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "D", "K", "x5t", "x5t#S256", "x5u", "key_ops", "ext", "kid ", "Kty"), fc.string({ maxLength: 10 })),
+    name: fc.oneof(
+      fc.constantFrom(
+        "__proto__",
+        "constructor",
+        "toString",
+        "D",
+        "K",
+        "x5t",
+        "x5t#S256",
+        "x5u",
+        "key_ops",
+        "ext",
+        "kid ",
+        "Kty",
+      ),
+      fc.string({ maxLength: 10 }),
+    ),
     value: fc.oneof(JUNK_VALUES, fc.jsonValue({ maxDepth: 2 })),
   }),
 );
 
-const at = <T>(list: readonly T[], index: number): T | undefined => (list.length === 0 ? undefined : list[index % list.length]);
+const at = <T>(list: readonly T[], index: number): T | undefined =>
+  list.length === 0 ? undefined : list[index % list.length];
 
 /** Members `input` holds whose value is a string, among `names`. */
 const present = (input: Input, names: readonly string[]) => names.filter((name) => typeof input[name] === "string");
@@ -161,7 +277,10 @@ function apply(input: Input, mutation: Mutation): void {
       // Another member's value under this name (a "duplicated" member). Copies into kid/alg/crv are
       // left out: messages quote those caller-chosen names on purpose (first 64 characters).
       const from = at(Object.keys(input), mutation.from);
-      const to = at(ALL_MEMBERS.filter((name) => name !== "kid" && name !== "alg" && name !== "crv"), mutation.to);
+      const to = at(
+        ALL_MEMBERS.filter((name) => name !== "kid" && name !== "alg" && name !== "crv"),
+        mutation.to,
+      );
       if (from !== undefined && to !== undefined) define(input, to, structuredClone(input[from]));
       return;
     }
@@ -194,10 +313,13 @@ function apply(input: Input, mutation: Mutation): void {
       const value = input[name] as string;
       const bytes = Buffer.from(value, "base64url");
       input[name] =
-        mutation.how === "zero-byte-before" ? Buffer.concat([Buffer.of(0), bytes]).toString("base64url")
-        : mutation.how === "zero-byte-after" ? Buffer.concat([bytes, Buffer.of(0)]).toString("base64url")
-        : mutation.how === "dup" ? value + value
-        : value + mutation.how;
+        mutation.how === "zero-byte-before"
+          ? Buffer.concat([Buffer.of(0), bytes]).toString("base64url")
+          : mutation.how === "zero-byte-after"
+            ? Buffer.concat([bytes, Buffer.of(0)]).toString("base64url")
+            : mutation.how === "dup"
+              ? value + value
+              : value + mutation.how;
       return;
     }
     case "truncate": {
@@ -218,7 +340,10 @@ function apply(input: Input, mutation: Mutation): void {
       if (mutation.all) {
         for (const [name, value] of Object.entries(other)) if (name !== "kid") input[name] = value;
       } else {
-        const name = at(Object.keys(other).filter((member) => member !== "kid"), mutation.pick);
+        const name = at(
+          Object.keys(other).filter((member) => member !== "kid"),
+          mutation.pick,
+        );
         if (name !== undefined) input[name] = other[name];
       }
       return;
@@ -235,7 +360,10 @@ function apply(input: Input, mutation: Mutation): void {
 /** A pool key and the mutations done to it (none at all in a few runs, so valid keys are covered too). */
 const MUTATED = fc.record({
   base: fc.nat(),
-  mutations: fc.oneof({ arbitrary: fc.constant([] as Mutation[]), weight: 1 }, { arbitrary: fc.array(MUTATION, { minLength: 1, maxLength: 3 }), weight: 12 }),
+  mutations: fc.oneof(
+    { arbitrary: fc.constant([] as Mutation[]), weight: 1 },
+    { arbitrary: fc.array(MUTATION, { minLength: 1, maxLength: 3 }), weight: 12 },
+  ),
 });
 
 function build({ base, mutations }: { base: number; mutations: Mutation[] }): { original: Input; input: Input } {
@@ -261,7 +389,8 @@ function secretsOf(...keys: Input[]): string[] {
 }
 
 function expectSafeRefusal(error: unknown, secrets: readonly string[]): void {
-  if (!(error instanceof JwkGatewayError)) throw new Error(`expected a JwkGatewayError, got ${String(error)}`, { cause: error });
+  if (!(error instanceof JwkGatewayError))
+    throw new Error(`expected a JwkGatewayError, got ${String(error)}`, { cause: error });
   expect(error.code).toBe("BAD_USER_INPUT");
   expect(typeof error.reason === "string" && error.reason.length > 0).toBe(true);
   expect(error.message.length).toBeGreaterThan(0);
@@ -272,7 +401,10 @@ function expectSafeRefusal(error: unknown, secrets: readonly string[]): void {
   }
 }
 
-const canonical = (value: unknown) => typeof value === "string" && /^[A-Za-z0-9_-]*$/.test(value) && Buffer.from(value, "base64url").toString("base64url") === value;
+const canonical = (value: unknown) =>
+  typeof value === "string" &&
+  /^[A-Za-z0-9_-]*$/.test(value) &&
+  Buffer.from(value, "base64url").toString("base64url") === value;
 const uint = (value: unknown) => BigInt(`0x${Buffer.from(value as string, "base64url").toString("hex") || "0"}`);
 const MESSAGE = Buffer.from("jwk-gateway property test");
 
@@ -282,7 +414,8 @@ function expectInvariants(key: Input): void {
   expect(Object.keys(ALLOWED)).toContain(kty);
   for (const name of Object.keys(key)) expect(ALLOWED[kty]).toContain(name);
   expect(typeof key.kid === "string" && key.kid.length >= 1 && key.kid.length <= 255).toBe(true);
-  for (const name of BINARY) if (key[name] !== undefined) expect(canonical(key[name]), `${name} is canonical base64url`).toBe(true);
+  for (const name of BINARY)
+    if (key[name] !== undefined) expect(canonical(key[name]), `${name} is canonical base64url`).toBe(true);
   if (key.alg !== undefined) {
     expect(Object.keys(ALG_FITS)).toContain(key.alg);
     expect(ALG_FITS[key.alg as string](key), `alg ${String(key.alg)} fits the key`).toBe(true);
@@ -316,12 +449,17 @@ function expectInvariants(key: Input): void {
       expect(size, `crv ${String(key.crv)}`).toBeDefined();
       expect(Buffer.from(key.x as string, "base64url").length).toBe(size);
       expect(Buffer.from(key.y as string, "base64url").length).toBe(size);
-      const publicKey = createPublicKey({ key: { kty, crv: key.crv, x: key.x, y: key.y } as JsonWebKey, format: "jwk" });
+      const publicKey = createPublicKey({
+        key: { kty, crv: key.crv, x: key.x, y: key.y } as JsonWebKey,
+        format: "jwk",
+      });
       if (isPrivate) {
         expect(Buffer.from(key.d as string, "base64url").length).toBe(size);
         // Signing uses d alone; the signature must verify under (x, y).
         const privateKey = createPrivateKey({ key: key as JsonWebKey, format: "jwk" });
-        expect(verify(EC_HASH[key.crv as string], MESSAGE, publicKey, sign(EC_HASH[key.crv as string], MESSAGE, privateKey))).toBe(true);
+        expect(
+          verify(EC_HASH[key.crv as string], MESSAGE, publicKey, sign(EC_HASH[key.crv as string], MESSAGE, privateKey)),
+        ).toBe(true);
         expect(createPublicKey(privateKey).export({ format: "jwk" })).toMatchObject({ x: key.x, y: key.y });
       }
       return;
@@ -393,7 +531,10 @@ describe(`validateJwk under mutation (fast-check, ${RUNS} runs, seed ${SEED})`, 
     fc.assert(
       fc.property(flips, ({ base, pick, index, bit }) => {
         const original = pool[base % pool.length];
-        const name = at(present(original, PRIVATE).filter((member) => member !== "k"), pick);
+        const name = at(
+          present(original, PRIVATE).filter((member) => member !== "k"),
+          pick,
+        );
         fc.pre(name !== undefined);
         const input = structuredClone(original);
         apply(input, { op: "flipByte", pick: present(input, BINARY).indexOf(name), index, bit });

@@ -36,7 +36,12 @@ const SECRET_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
 const MATERIAL_MEMBERS = [...SECRET_MEMBERS, "x", "y", "n", "e"] as const;
 
 /** Runs `attempt`, expecting a domain error; checks code, reason, message, and that no key material leaked. */
-function expectRefusal(attempt: () => unknown, input: unknown, reason: string, messagePart: string | RegExp): JwkGatewayError {
+function expectRefusal(
+  attempt: () => unknown,
+  input: unknown,
+  reason: string,
+  messagePart: string | RegExp,
+): JwkGatewayError {
   let caught: unknown;
   try {
     attempt();
@@ -127,7 +132,11 @@ let x25519: Input;
 
 beforeAll(async () => {
   [rsaA, rsaB] = await Promise.all([jwkOf("RS256", { modulusLength: 2048 }), jwkOf("RS256", { modulusLength: 2048 })]);
-  for (const [crv, alg, bytes] of [["P-256", "ES256", 32], ["P-384", "ES384", 48], ["P-521", "ES512", 66]] as const) {
+  for (const [crv, alg, bytes] of [
+    ["P-256", "ES256", 32],
+    ["P-384", "ES384", 48],
+    ["P-521", "ES512", 66],
+  ] as const) {
     ec[crv] = { a: await jwkOf(alg), b: await jwkOf(alg), alg, bytes };
   }
   [edA, edB] = await Promise.all([jwkOf("EdDSA", { crv: "Ed25519" }), jwkOf("EdDSA", { crv: "Ed25519" })]);
@@ -141,7 +150,15 @@ describe("base64url helpers", () => {
     const canonical = encodeBase64url(Buffer.from([0xfb, 0xff, 0xfe, 0x01]));
     expect(isCanonicalBase64url(canonical)).toBe(true);
     expect(isCanonicalBase64url("")).toBe(true);
-    for (const lenient of [`${canonical}==`, canonical.replace("-", "+"), canonical.replace("_", "/"), ` ${canonical}`, "A", "AB=C", withAlteredTrailingBits(canonical)]) {
+    for (const lenient of [
+      `${canonical}==`,
+      canonical.replace("-", "+"),
+      canonical.replace("_", "/"),
+      ` ${canonical}`,
+      "A",
+      "AB=C",
+      withAlteredTrailingBits(canonical),
+    ]) {
       expect(isCanonicalBase64url(lenient), lenient).toBe(false);
     }
   });
@@ -219,14 +236,24 @@ describe("shape", () => {
 
   it("a valid key_ops, x5u, ext and unknown members are dropped (x5u never fetched)", () => {
     const key = octKey(32, "HS256");
-    const result = validateJwk({ ...key, key_ops: ["sign"], x5t: null, "x5t#S256": null, x5u: "http://169.254.169.254/", ext: true, foo: { bar: 1 } });
+    const result = validateJwk({
+      ...key,
+      key_ops: ["sign"],
+      x5t: null,
+      "x5t#S256": null,
+      x5u: "http://169.254.169.254/",
+      ext: true,
+      foo: { bar: 1 },
+    });
     expect(result).toEqual(key);
     expect(Object.keys(result)).toEqual(["kty", "kid", "alg", "k"]);
   });
 
   it("null members count as absent, and so do an empty alg and use", () => {
     const key = publicOf(rsaA);
-    expect(validateJwk({ ...key, d: null, crv: null, alg: "", use: "" })).toEqual(normalizeJwk({ ...key, alg: undefined } as unknown as Jwk));
+    expect(validateJwk({ ...key, d: null, crv: null, alg: "", use: "" })).toEqual(
+      normalizeJwk({ ...key, alg: undefined } as unknown as Jwk),
+    );
   });
 });
 
@@ -236,7 +263,7 @@ describe("canonical base64url", () => {
     ["padding", (s: string) => `${s}=`, "without padding"],
     ["the + alphabet", (s: string) => `+${s.slice(1)}`, "without padding"],
     ["the / alphabet", (s: string) => `/${s.slice(1)}`, "without padding"],
-    ["a space", (s: string) => `${s.slice(0, 10)} ${s.slice(10)}`, "no \"=\", \"+\", \"/\" or whitespace"],
+    ["a space", (s: string) => `${s.slice(0, 10)} ${s.slice(10)}`, 'no "=", "+", "/" or whitespace'],
     ["a newline", (s: string) => `${s.slice(0, 10)}\n${s.slice(10)}`, "whitespace"],
     ["trailing junk $$", (s: string) => `${s}$$`, "only A-Z, a-z, 0-9"],
     ["altered trailing bits", withAlteredTrailingBits, "not canonical base64url"],
@@ -277,7 +304,11 @@ describe("RSA", () => {
     const n = randomBytes(1025);
     n[0] |= 0x80;
     n[n.length - 1] |= 1;
-    refuse({ kty: "RSA", kid: "big", n: encodeBase64url(n), e: "AQAB" }, "RSA_TOO_LARGE", "at most 8192 bits; this one has 8200");
+    refuse(
+      { kty: "RSA", kid: "big", n: encodeBase64url(n), e: "AQAB" },
+      "RSA_TOO_LARGE",
+      "at most 8192 bits; this one has 8200",
+    );
   });
 
   it("an even modulus is refused", () => {
@@ -293,7 +324,11 @@ describe("RSA", () => {
     ["2^16 + 1 - 2 (below the bound)", 65535n],
     ["2^256 + 1", 2n ** 256n + 1n],
   ])("the public exponent must be odd and between 2^16 and 2^256 (e = %s)", (_, e) => {
-    refuse({ ...publicOf(rsaA), e: encodeBase64urlUInt(e) }, "RSA_BAD_EXPONENT", "must be odd, greater than 2^16 and less than 2^256");
+    refuse(
+      { ...publicOf(rsaA), e: encodeBase64urlUInt(e) },
+      "RSA_BAD_EXPONENT",
+      "must be odd, greater than 2^16 and less than 2^256",
+    );
   });
 
   it("n and e are required", () => {
@@ -356,7 +391,11 @@ describe("EC", () => {
       const { a, bytes } = ec[crv];
       const x = bytesOf(a.x);
       refuse({ ...publicOf(a), x: encodeBase64url(x.subarray(1)) }, "EC_POINT_INVALID", `exactly ${bytes} bytes each`);
-      refuse({ ...publicOf(a), x: encodeBase64url(Buffer.concat([Buffer.of(0), x])) }, "EC_POINT_INVALID", `exactly ${bytes} bytes each`);
+      refuse(
+        { ...publicOf(a), x: encodeBase64url(Buffer.concat([Buffer.of(0), x])) },
+        "EC_POINT_INVALID",
+        `exactly ${bytes} bytes each`,
+      );
     });
 
     it("d must have the full size and lie between 1 and the group order", () => {
@@ -368,7 +407,11 @@ describe("EC", () => {
   });
 
   it("curves other than P-256, P-384, P-521 are refused", () => {
-    refuse({ ...publicOf(ec["P-256"].a), crv: "secp256k1" }, "UNSUPPORTED_CURVE", 'EC keys must use curve P-256, P-384, P-521, not "secp256k1"');
+    refuse(
+      { ...publicOf(ec["P-256"].a), crv: "secp256k1" },
+      "UNSUPPORTED_CURVE",
+      'EC keys must use curve P-256, P-384, P-521, not "secp256k1"',
+    );
   });
 
   it("crv, x and y are required", () => {
@@ -468,12 +511,24 @@ describe("alg", () => {
   it.each([
     ["RSA with HS256", () => ({ ...rsaA, alg: "HS256" }), 'alg "HS256" needs an oct key, not RSA'],
     ["oct with RS256", () => octKey(32, "RS256"), 'alg "RS256" needs an RSA key, not oct'],
-    ["P-256 with ES384", () => ({ ...ec["P-256"].a, alg: "ES384" }), 'alg "ES384" needs an EC (P-384) key, not EC "P-256"'],
-    ["P-521 with ES256", () => ({ ...ec["P-521"].a, alg: "ES256" }), 'needs an EC (P-256) key'],
+    [
+      "P-256 with ES384",
+      () => ({ ...ec["P-256"].a, alg: "ES384" }),
+      'alg "ES384" needs an EC (P-384) key, not EC "P-256"',
+    ],
+    ["P-521 with ES256", () => ({ ...ec["P-521"].a, alg: "ES256" }), "needs an EC (P-256) key"],
     ["Ed25519 with ES256", () => ({ ...edA, alg: "ES256" }), 'not OKP "Ed25519"'],
-    ["X25519 with EdDSA", () => ({ ...x25519, alg: "EdDSA" }), 'alg "EdDSA" needs an OKP (Ed25519, Ed448) key, not OKP "X25519"'],
+    [
+      "X25519 with EdDSA",
+      () => ({ ...x25519, alg: "EdDSA" }),
+      'alg "EdDSA" needs an OKP (Ed25519, Ed448) key, not OKP "X25519"',
+    ],
     ["EC with RSA-OAEP", () => ({ ...ec["P-256"].a, alg: "RSA-OAEP" }), "needs an RSA key"],
-    ["RSA with ECDH-ES", () => ({ ...rsaA, alg: "ECDH-ES" }), "needs an EC (P-256, P-384, P-521) or OKP (X25519, X448) key"],
+    [
+      "RSA with ECDH-ES",
+      () => ({ ...rsaA, alg: "ECDH-ES" }),
+      "needs an EC (P-256, P-384, P-521) or OKP (X25519, X448) key",
+    ],
   ])("an alg that does not match the key is refused (%s)", (_, key, message) => {
     refuse(key(), "ALG_KEY_MISMATCH", message);
   });
@@ -511,7 +566,11 @@ describe("use", () => {
   });
 
   it("use enc with a signature alg (ES256) is refused", () => {
-    refuse({ ...ec["P-256"].a, alg: "ES256", use: "enc" }, "USE_ALG_MISMATCH", 'alg "ES256" is a signature algorithm, so "use" must be "sig"');
+    refuse(
+      { ...ec["P-256"].a, alg: "ES256", use: "enc" },
+      "USE_ALG_MISMATCH",
+      'alg "ES256" is a signature algorithm, so "use" must be "sig"',
+    );
   });
 
   it("use sig with an encryption alg (RSA-OAEP) is refused", () => {
@@ -531,22 +590,41 @@ describe("key_ops", () => {
   });
 
   it("use sig with key_ops encrypt is refused", () => {
-    refuse({ ...rsaA, use: "sig", key_ops: ["encrypt"] }, "KEY_OPS_USE_MISMATCH", 'With "use" "sig", "key_ops" may hold only sign, verify');
-    refuse({ ...rsaA, use: "enc", key_ops: ["sign"] }, "KEY_OPS_USE_MISMATCH", '"key_ops" may hold only encrypt, decrypt');
+    refuse(
+      { ...rsaA, use: "sig", key_ops: ["encrypt"] },
+      "KEY_OPS_USE_MISMATCH",
+      'With "use" "sig", "key_ops" may hold only sign, verify',
+    );
+    refuse(
+      { ...rsaA, use: "enc", key_ops: ["sign"] },
+      "KEY_OPS_USE_MISMATCH",
+      '"key_ops" may hold only encrypt, decrypt',
+    );
   });
 
   it("key_ops that disagree with alg are refused (ES256 with encrypt, RSA-OAEP with sign)", () => {
-    refuse({ ...ec["P-256"].a, alg: "ES256", key_ops: ["encrypt"] }, "KEY_OPS_USE_MISMATCH", 'alg "ES256" is a signature algorithm, so "key_ops" may hold only sign, verify');
-    refuse({ ...rsaA, alg: "RSA-OAEP", key_ops: ["verify"] }, "KEY_OPS_USE_MISMATCH", 'so "key_ops" may hold only encrypt');
+    refuse(
+      { ...ec["P-256"].a, alg: "ES256", key_ops: ["encrypt"] },
+      "KEY_OPS_USE_MISMATCH",
+      'alg "ES256" is a signature algorithm, so "key_ops" may hold only sign, verify',
+    );
+    refuse(
+      { ...rsaA, alg: "RSA-OAEP", key_ops: ["verify"] },
+      "KEY_OPS_USE_MISMATCH",
+      'so "key_ops" may hold only encrypt',
+    );
   });
 
   it("duplicate key_ops are refused", () => {
     refuse({ ...edA, key_ops: ["sign", "sign"] }, "BAD_KEY_OPS", "must not repeat");
   });
 
-  it.each([[["Sign"]], [["sign", "foo"]], [[]], ["sign"], [[1]], [{ 0: "sign" }]])("key_ops must be an array of RFC 7517 values (not %j)", (keyOps) => {
-    refuse({ ...edA, key_ops: keyOps }, "BAD_KEY_OPS", 'Member "key_ops" must be a non-empty array');
-  });
+  it.each([[["Sign"]], [["sign", "foo"]], [[]], ["sign"], [[1]], [{ 0: "sign" }]])(
+    "key_ops must be an array of RFC 7517 values (not %j)",
+    (keyOps) => {
+      refuse({ ...edA, key_ops: keyOps }, "BAD_KEY_OPS", 'Member "key_ops" must be a non-empty array');
+    },
+  );
 
   it("valid key_ops are accepted and not stored", () => {
     for (const key of [
@@ -605,8 +683,29 @@ describe.skipIf(!hasOpenssl)("x5c", () => {
   function certificateFor(jwk: Input): string {
     const keyFile = join(dir, `key-${++counter}.pem`);
     const certFile = join(dir, `cert-${counter}.der`);
-    writeFileSync(keyFile, createPrivateKey({ key: jwk as JWK & { kty: string }, format: "jwk" }).export({ type: "pkcs8", format: "pem" }));
-    execFileSync("openssl", ["req", "-x509", "-new", "-key", keyFile, "-subj", "/CN=jwk-gateway test", "-days", "1", "-outform", "DER", "-out", certFile], { stdio: "ignore" });
+    writeFileSync(
+      keyFile,
+      createPrivateKey({ key: jwk as JWK & { kty: string }, format: "jwk" }).export({ type: "pkcs8", format: "pem" }),
+    );
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        keyFile,
+        "-subj",
+        "/CN=jwk-gateway test",
+        "-days",
+        "1",
+        "-outform",
+        "DER",
+        "-out",
+        certFile,
+      ],
+      { stdio: "ignore" },
+    );
     return readFileSync(certFile).toString("base64");
   }
 
@@ -634,7 +733,11 @@ describe.skipIf(!hasOpenssl)("x5c", () => {
   });
 
   it("an x5c whose leaf holds another key is refused", () => {
-    refuse({ ...publicOf(rsaA), x5c: [rsaBCert, rsaCert] }, "X5C_MISMATCH", "first \"x5c\" certificate must be the key itself");
+    refuse(
+      { ...publicOf(rsaA), x5c: [rsaBCert, rsaCert] },
+      "X5C_MISMATCH",
+      'first "x5c" certificate must be the key itself',
+    );
     refuse({ ...edA, x5c: [rsaCert] }, "X5C_MISMATCH", "must be the key itself");
   });
 
@@ -645,7 +748,11 @@ describe.skipIf(!hasOpenssl)("x5c", () => {
   });
 
   it("x5c with whitespace is refused", () => {
-    refuse({ ...publicOf(rsaA), x5c: [`${rsaCert.slice(0, 64)}\n${rsaCert.slice(64)}`] }, "BAD_X5C", "without whitespace");
+    refuse(
+      { ...publicOf(rsaA), x5c: [`${rsaCert.slice(0, 64)}\n${rsaCert.slice(64)}`] },
+      "BAD_X5C",
+      "without whitespace",
+    );
   });
 
   it("x5c must hold 1 to 10 certificates", () => {
@@ -663,13 +770,25 @@ describe.skipIf(!hasOpenssl)("x5c", () => {
 
   it("a mismatched x5t#S256 is refused", () => {
     const of = (cert: string, hash: string) => createHash(hash).update(Buffer.from(cert, "base64")).digest("base64url");
-    refuse({ ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": of(rsaBCert, "sha256") }, "X5T_MISMATCH", 'Member "x5t#S256" must be the base64url SHA-256 of the first "x5c" certificate');
+    refuse(
+      { ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": of(rsaBCert, "sha256") },
+      "X5T_MISMATCH",
+      'Member "x5t#S256" must be the base64url SHA-256 of the first "x5c" certificate',
+    );
     // The thumbprint of a chain certificate that is not the leaf, and the wrong hash, are refused too.
-    refuse({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], "x5t#S256": of(rsaBCert, "sha256") }, "X5T_MISMATCH", "SHA-256");
+    refuse(
+      { ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], "x5t#S256": of(rsaBCert, "sha256") },
+      "X5T_MISMATCH",
+      "SHA-256",
+    );
     refuse({ ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": of(rsaCert, "sha1") }, "X5T_MISMATCH", "SHA-256");
     // Canonical base64url only: padded or base64 forms of the right digest are refused.
     const digest = createHash("sha256").update(Buffer.from(rsaCert, "base64")).digest();
-    refuse({ ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": `${digest.toString("base64url")}=` }, "X5T_MISMATCH", "SHA-256");
+    refuse(
+      { ...publicOf(rsaA), x5c: [rsaCert], "x5t#S256": `${digest.toString("base64url")}=` },
+      "X5T_MISMATCH",
+      "SHA-256",
+    );
   });
 
   it("a mismatched x5t is refused", () => {
@@ -716,12 +835,22 @@ describe("validateKeySet", () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toMatchObject({ code: "BAD_USER_INPUT", reason: "TOO_MANY_KEYS", message: expect.stringContaining("at most 50 keys") });
+    expect(caught).toMatchObject({
+      code: "BAD_USER_INPUT",
+      reason: "TOO_MANY_KEYS",
+      message: expect.stringContaining("at most 50 keys"),
+    });
   });
 
   it("a serialized set over 256 KiB is refused before any key is checked", () => {
-    const keys = Array.from({ length: 20 }, (_, index) => ({ ...octKey(32), kid: `k${index}`, padding: "x".repeat(15 * 1024) }));
-    expect(() => validateKeySet(keys)).toThrow(expect.objectContaining({ code: "BAD_USER_INPUT", reason: "KEY_SET_TOO_LARGE" }));
+    const keys = Array.from({ length: 20 }, (_, index) => ({
+      ...octKey(32),
+      kid: `k${index}`,
+      padding: "x".repeat(15 * 1024),
+    }));
+    expect(() => validateKeySet(keys)).toThrow(
+      expect.objectContaining({ code: "BAD_USER_INPUT", reason: "KEY_SET_TOO_LARGE" }),
+    );
   });
 
   it("two keys that share a kid are a conflict naming the kid", () => {
@@ -753,10 +882,46 @@ describe("mutations (a small deterministic version of validate.property.test.ts)
 
   it("every mutated key is either refused with a typed error or accepted and stable", () => {
     const random = prng(20261126);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const bases = [rsaA, ec["P-256"].a, ec["P-384"].a, ec["P-521"].a, edA, octKey(32, "HS256")];
-    const members = ["kty", "kid", "alg", "use", "crv", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi", "k", "x5c", "oth"];
-    const oddValues = [null, 1, "", "AQAB", "P-256", "Ed25519", "RSA", "EC", "oct", "HS256", "ES256", "EdDSA", "sig", "enc", ["AAAA"], {}];
+    const members = [
+      "kty",
+      "kid",
+      "alg",
+      "use",
+      "crv",
+      "x",
+      "y",
+      "n",
+      "e",
+      "d",
+      "p",
+      "q",
+      "dp",
+      "dq",
+      "qi",
+      "k",
+      "x5c",
+      "oth",
+    ];
+    const oddValues = [
+      null,
+      1,
+      "",
+      "AQAB",
+      "P-256",
+      "Ed25519",
+      "RSA",
+      "EC",
+      "oct",
+      "HS256",
+      "ES256",
+      "EdDSA",
+      "sig",
+      "enc",
+      ["AAAA"],
+      {},
+    ];
     for (let run = 0; run < 3000; run++) {
       const key: Input = { ...pick(bases) };
       for (let change = 0; change < 1 + Math.floor(random() * 3); change++) {
@@ -764,8 +929,9 @@ describe("mutations (a small deterministic version of validate.property.test.ts)
         const roll = random();
         if (roll < 0.25) delete key[member];
         else if (roll < 0.5) key[member] = pick(oddValues);
-        else if (roll < 0.75) key[member] = pick(bases)[member]; // moved across keys and kty
-        else if (typeof key[member] === "string" && (key[member]).length > 0) {
+        else if (roll < 0.75)
+          key[member] = pick(bases)[member]; // moved across keys and kty
+        else if (typeof key[member] === "string" && key[member].length > 0) {
           const bytes = bytesOf(key[member]);
           if (bytes.length > 0) bytes[Math.floor(random() * bytes.length)] ^= 1 << Math.floor(random() * 8);
           key[member] = encodeBase64url(bytes);

@@ -9,7 +9,15 @@ import { exportJWK, generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { x25519PublicKeyRefusal } from "../../src/domain/curve25519.js";
 import { InvalidKeyError } from "../../src/errors.js";
-import { hasRocaFingerprint, isProbablePrime, modPow, PRIME_ROUNDS, rocaSubgroups, smallFactorOf, TRIAL_DIVISION_BOUND } from "../../src/domain/rsa-checks.js";
+import {
+  hasRocaFingerprint,
+  isProbablePrime,
+  modPow,
+  PRIME_ROUNDS,
+  rocaSubgroups,
+  smallFactorOf,
+  TRIAL_DIVISION_BOUND,
+} from "../../src/domain/rsa-checks.js";
 import { RSA_PRIME_SIZE_SPREAD, validateJwk } from "../../src/domain/validate.js";
 import {
   ED25519_NON_CANONICAL,
@@ -44,7 +52,14 @@ function refuse(input: Input, reason: string, message: RegExp): void {
   }
 }
 
-const okp = (x: string, extra: Input = {}): Input => ({ kty: "OKP", crv: "Ed25519", kid: "weak", alg: "EdDSA", x, ...extra });
+const okp = (x: string, extra: Input = {}): Input => ({
+  kty: "OKP",
+  crv: "Ed25519",
+  kid: "weak",
+  alg: "EdDSA",
+  x,
+  ...extra,
+});
 
 let corpus: RsaCorpus;
 let edKeys: Input[];
@@ -53,9 +68,16 @@ let rsa2048: Input;
 beforeAll(async () => {
   corpus = rsaCorpus();
   edKeys = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => ({ ...(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)), kid: `ed-${i}` })),
+    Array.from({ length: 20 }, async (_, i) => ({
+      ...(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)),
+      kid: `ed-${i}`,
+    })),
   );
-  const { key_ops: _ops, ext: _ext, ...jwk } = await exportJWK((await generateKeyPair("RS256", { modulusLength: 2048, extractable: true })).privateKey);
+  const {
+    key_ops: _ops,
+    ext: _ext,
+    ...jwk
+  } = await exportJWK((await generateKeyPair("RS256", { modulusLength: 2048, extractable: true })).privateKey);
   rsa2048 = { ...jwk, kid: "rsa-2048" };
 });
 
@@ -102,14 +124,19 @@ describe("Ed25519 public keys", () => {
 });
 
 describe("X25519 public keys (checked by curve25519.ts; the validator does not accept X25519 yet)", () => {
-  it.each(X25519_SMALL_ORDER.map((x, i) => [i, x]))("small-order or non-canonical u-coordinate #%i is refused", (_, x) => {
-    expect(x25519PublicKeyRefusal(Buffer.from(x, "base64url"))).toBeDefined();
-  });
+  it.each(X25519_SMALL_ORDER.map((x, i) => [i, x]))(
+    "small-order or non-canonical u-coordinate #%i is refused",
+    (_, x) => {
+      expect(x25519PublicKeyRefusal(Buffer.from(x, "base64url"))).toBeDefined();
+    },
+  );
 
   it("real X25519 keys pass", async () => {
     for (let i = 0; i < 20; i++) {
       const { publicKey } = await generateKeyPair("ECDH-ES", { crv: "X25519", extractable: true });
-      expect(x25519PublicKeyRefusal(Buffer.from((await exportJWK(publicKey)).x as string, "base64url"))).toBeUndefined();
+      expect(
+        x25519PublicKeyRefusal(Buffer.from((await exportJWK(publicKey)).x as string, "base64url")),
+      ).toBeUndefined();
     }
   });
 
@@ -123,14 +150,25 @@ describe("X25519 public keys (checked by curve25519.ts; the validator does not a
 
 describe("RSA moduli", () => {
   it("a public key whose n is prime is refused (anyone computes d)", () => {
-    refuse(rsaPublicJwk("prime", fromB64u(corpus.primeModulus2048)), "RSA_PRIME_MODULUS", /^The RSA modulus "n" is prime/);
+    refuse(
+      rsaPublicJwk("prime", fromB64u(corpus.primeModulus2048)),
+      "RSA_PRIME_MODULUS",
+      /^The RSA modulus "n" is prime/,
+    );
   });
 
-  it.each([3, 5, 9973])(`a public key whose n has the small factor %i (below ${TRIAL_DIVISION_BOUND}) is refused`, (factor) => {
-    const n = BigInt(factor) * fromB64u(rsa2048.n as string);
-    refuse(rsaPublicJwk("small-factor", n), "RSA_SMALL_FACTOR", /^The RSA modulus "n" has a small factor \(a prime below 10,000\)/);
-    expect(smallFactorOf(n)).toBe(factor);
-  });
+  it.each([3, 5, 9973])(
+    `a public key whose n has the small factor %i (below ${TRIAL_DIVISION_BOUND}) is refused`,
+    (factor) => {
+      const n = BigInt(factor) * fromB64u(rsa2048.n as string);
+      refuse(
+        rsaPublicJwk("small-factor", n),
+        "RSA_SMALL_FACTOR",
+        /^The RSA modulus "n" has a small factor \(a prime below 10,000\)/,
+      );
+      expect(smallFactorOf(n)).toBe(factor);
+    },
+  );
 
   it("a private key with p = 3 (n = 3·q, p·q = n holds) is refused as a small factor", () => {
     const q = fromB64u(rsa2048.p as string) * fromB64u(rsa2048.q as string); // odd, not a multiple of 3
@@ -156,8 +194,11 @@ describe("RSA moduli", () => {
   });
 
   it("ordinary moduli do not have the ROCA fingerprint (20 RSA-1024 from Node, one RSA-2048 from jose)", async () => {
-    const keys = await Promise.all(Array.from({ length: 20 }, () => promisify(generateNodeKeyPair)("rsa", { modulusLength: 1024 })));
-    for (const { publicKey } of keys) expect(hasRocaFingerprint(fromB64u(publicKey.export({ format: "jwk" }).n as string))).toBe(false);
+    const keys = await Promise.all(
+      Array.from({ length: 20 }, () => promisify(generateNodeKeyPair)("rsa", { modulusLength: 1024 })),
+    );
+    for (const { publicKey } of keys)
+      expect(hasRocaFingerprint(fromB64u(publicKey.export({ format: "jwk" }).n as string))).toBe(false);
     expect(hasRocaFingerprint(fromB64u(rsa2048.n as string))).toBe(false);
   });
 });
@@ -167,11 +208,14 @@ describe("RSA private keys", () => {
     ["p", "compositeP2048", 2048],
     ["q", "compositeQ2048", 2048],
     ["p", "compositeP8192", 8192],
-  ] as const)('a private key whose "%s" is composite (n = p·q and every CRT value holds) is refused: %s', (member, name, bits) => {
-    const key = corpus[name];
-    expect(fromB64u(key.n).toString(2)).toHaveLength(bits);
-    refuse(key, "RSA_COMPOSITE_PRIME", new RegExp(`^The RSA prime "${member}" is not prime`));
-  });
+  ] as const)(
+    'a private key whose "%s" is composite (n = p·q and every CRT value holds) is refused: %s',
+    (member, name, bits) => {
+      const key = corpus[name];
+      expect(fromB64u(key.n).toString(2)).toHaveLength(bits);
+      refuse(key, "RSA_COMPOSITE_PRIME", new RegExp(`^The RSA prime "${member}" is not prime`));
+    },
+  );
 
   it(`a private key whose primes differ in size by more than ${RSA_PRIME_SIZE_SPREAD} bits is refused`, () => {
     const p = generatePrimeSync(880, { bigint: true });
@@ -181,7 +225,8 @@ describe("RSA private keys", () => {
 
   it("sound keys are accepted: RSA-2048 from jose, and the crafted RSA-8192 keys (random primes, and primes with p − 1 = k·2^4000)", () => {
     expect(validateJwk(rsa2048)).toMatchObject({ n: rsa2048.n, d: rsa2048.d });
-    for (const key of [corpus.valid8192, corpus.proth8192]) expect(validateJwk(key)).toMatchObject({ n: key.n, p: key.p });
+    for (const key of [corpus.valid8192, corpus.proth8192])
+      expect(validateJwk(key)).toMatchObject({ n: key.n, p: key.p });
   });
 
   it("the slowest crafted RSA-8192 keys validate within a bound (README: tens to a few hundred ms; 3 s here for slack)", () => {
@@ -199,7 +244,8 @@ describe("the arithmetic under the RSA checks", () => {
   it("modPow agrees with plain BigInt exponentiation, below and above OpenSSL's 512-bit floor", () => {
     const naive = (base: bigint, exponent: bigint, modulus: bigint) => {
       let result = 1n;
-      for (base %= modulus; exponent > 0n; exponent >>= 1n, base = (base * base) % modulus) if (exponent & 1n) result = (result * base) % modulus;
+      for (base %= modulus; exponent > 0n; exponent >>= 1n, base = (base * base) % modulus)
+        if (exponent & 1n) result = (result * base) % modulus;
       return result;
     };
     for (const bits of [64, 511, 512, 1024, 2048]) {
@@ -213,11 +259,15 @@ describe("the arithmetic under the RSA checks", () => {
   it(`Miller–Rabin (${PRIME_ROUNDS} random bases) agrees with OpenSSL on random odd numbers, Carmichael numbers and p − 1 with many factors 2`, () => {
     const candidates = [
       ...Array.from({ length: 200 }, () => BigInt(`0x${randomBytes(24).toString("hex")}`) | 1n),
-      561n, 41041n, 825265n, 321197185n, // Carmichael numbers: a signature-style Fermat test passes them
+      561n,
+      41041n,
+      825265n,
+      321197185n, // Carmichael numbers: a signature-style Fermat test passes them
       ...Array.from({ length: 100 }, (_, i) => (BigInt(i + 1) << 600n) + 1n), // the search path (more than 64 factors 2)
       generatePrimeSync(1024, { bigint: true }),
     ];
-    for (const candidate of candidates) expect(isProbablePrime(candidate), candidate.toString(16)).toBe(checkPrimeSync(candidate));
+    for (const candidate of candidates)
+      expect(isProbablePrime(candidate), candidate.toString(16)).toBe(checkPrimeSync(candidate));
     // A large Carmichael number (6k+1)(12k+1)(18k+1) with all three factors prime.
     for (let k = 10n ** 12n; ; k += 1n) {
       const factors = [6n * k + 1n, 12n * k + 1n, 18n * k + 1n];

@@ -23,9 +23,16 @@ describe("generated files", () => {
     for (const path of ["codegen.yml", "package.json", "tsconfig.json", "scripts", "client/operations"]) {
       await cp(join(root, path), join(workdir, path), { recursive: true });
     }
-    await cp(join(root, "src"), join(workdir, "src"), { recursive: true, filter: (source) => !source.includes(join("src", "generated")) });
+    await cp(join(root, "src"), join(workdir, "src"), {
+      recursive: true,
+      filter: (source) => !source.includes(join("src", "generated")),
+    });
     await symlink(join(root, "node_modules"), join(workdir, "node_modules"), "dir");
-    await promisify(execFile)(join(root, "node_modules/.bin/graphql-codegen"), ["--config", "codegen.yml", "--silent"], { cwd: workdir });
+    await promisify(execFile)(
+      join(root, "node_modules/.bin/graphql-codegen"),
+      ["--config", "codegen.yml", "--silent"],
+      { cwd: workdir },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -51,11 +58,23 @@ describe("generated files", () => {
 
   it("there is one operation document per seed operation, and every document names a root field", async () => {
     const operations = (await readdir(join(root, "client/operations"))).filter((f) => f !== "fragments.graphql").sort();
-    const seed = ["createJsonWebKeySet", "deleteJsonWebKey", "deleteJsonWebKeySet", "getJsonWebKey", "getJsonWebKeySet", "updateJsonWebKey", "updateJsonWebKeySet"];
+    const seed = [
+      "createJsonWebKeySet",
+      "deleteJsonWebKey",
+      "deleteJsonWebKeySet",
+      "getJsonWebKey",
+      "getJsonWebKeySet",
+      "updateJsonWebKey",
+      "updateJsonWebKeySet",
+    ];
     expect(operations).toEqual(expect.arrayContaining(seed.map((name) => `${name}.graphql`)));
     // Additions (e.g. discoverJsonWebKeys) are welcome, named after the field they call.
     const schema = await createSchema();
-    const rootFields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
-    for (const file of operations) expect(rootFields, `client/operations/${file}`).toContain(file.replace(/\.graphql$/, ""));
+    const rootFields = [
+      ...Object.keys(schema.getQueryType()!.getFields()),
+      ...Object.keys(schema.getMutationType()!.getFields()),
+    ];
+    for (const file of operations)
+      expect(rootFields, `client/operations/${file}`).toContain(file.replace(/\.graphql$/, ""));
   });
 });

@@ -51,10 +51,14 @@ class WorkCounter {
   private readonly spies: { kind: "resolver" | "service" | "sql"; spy: MockInstance }[] = [];
 
   constructor(service: object) {
-    for (const resolverClass of [JsonWebKeyResolver, AuditResolver]) this.spyOnMethods("resolver", resolverClass.prototype);
+    for (const resolverClass of [JsonWebKeyResolver, AuditResolver])
+      this.spyOnMethods("resolver", resolverClass.prototype);
     this.spyOnMethods("service", service);
     const statements = Database.prototype as unknown as Record<"prepare" | "exec", (...args: unknown[]) => unknown>;
-    this.spies.push({ kind: "sql", spy: vi.spyOn(statements, "prepare") }, { kind: "sql", spy: vi.spyOn(statements, "exec") });
+    this.spies.push(
+      { kind: "sql", spy: vi.spyOn(statements, "prepare") },
+      { kind: "sql", spy: vi.spyOn(statements, "exec") },
+    );
   }
 
   /** Every method an object has through its class (own methods of a plain instance included). */
@@ -104,13 +108,18 @@ function fragmentChain(depth: number, firstFragmentName = "F0"): string {
     ...Array.from({ length: ofTypes }, (): [string, string] => ["__Type", "ofType"]),
   ];
   const fragments = steps.map(([on, field], i) =>
-    i === steps.length - 1 ? `fragment ${names[i]} on ${on} { ${field} { name } }` : `fragment ${names[i]} on ${on} { ${field} { ...${names[i + 1]} } }`,
+    i === steps.length - 1
+      ? `fragment ${names[i]} on ${on} { ${field} { name } }`
+      : `fragment ${names[i]} on ${on} { ${field} { ...${names[i + 1]} } }`,
   );
   return `query { ...${names[0]} }\n${fragments.join("\n")}`;
 }
 
 /** A GET with exactly these headers, and the body as it came over the wire. */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (response) => {
@@ -125,7 +134,8 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
   });
 }
 
-const aliases = (count: number, field: (i: number) => string) => Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join("\n");
+const aliases = (count: number, field: (i: number) => string) =>
+  Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join("\n");
 const ALL_MEMBERS = "fragment All on JsonWebKey { alg crv d dp dq e k kid kty n p q qi use x x5c y }";
 const create = (i: number) => `createJsonWebKeySet(set: "s${i}", input: { alg: "RS256" }) { set }`;
 
@@ -147,7 +157,11 @@ interface Refusal {
 }
 
 const postJson = (origin: string, body: unknown) =>
-  fetch(`${origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(`${origin}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 const postQuery = (origin: string, query: string) => postJson(origin, { query });
 const MUTATION = 'mutation { createJsonWebKeySet(set: "csrf", input: { alg: "ES256" }) { set } }';
 
@@ -166,23 +180,127 @@ const overIntrospectionDepth = INTROSPECTION_LIMITS.maxDepth + 1;
 
 const refusals: Refusal[] = [
   // Introspection beside a real field gets no exemption: the ordinary depth and cost limits hold.
-  { name: "depth 7 through introspection beside a real field", send: (o) => postQuery(o, `{ ${REAL_FIELD} ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
-  { name: "the standard introspection query beside a real field", send: (o) => postQuery(o, FULL_INTROSPECTION.replace("query IntrospectionQuery {", `query IntrospectionQuery { ${REAL_FIELD}`)), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Cost limit of 1000 exceeded|depth limit of 6 exceeded/, limit: true },
+  {
+    name: "depth 7 through introspection beside a real field",
+    send: (o) => postQuery(o, `{ ${REAL_FIELD} ${introspectionChain(7)} }`),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /depth limit of 6 exceeded, found 7/,
+    limit: true,
+  },
+  {
+    name: "the standard introspection query beside a real field",
+    send: (o) =>
+      postQuery(
+        o,
+        FULL_INTROSPECTION.replace("query IntrospectionQuery {", `query IntrospectionQuery { ${REAL_FIELD}`),
+      ),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /Cost limit of 1000 exceeded|depth limit of 6 exceeded/,
+    limit: true,
+  },
   // GHSA-224p-v68g-5g8f: a fragment or operation named __schema once switched depth counting off.
-  { name: "depth 7 through a fragment named __schema that selects a real field", send: (o) => postQuery(o, `query { ...__schema }\nfragment __schema on Query { ${REAL_FIELD} ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
-  { name: "depth 7 in an operation named __schema that selects a real field", send: (o) => postQuery(o, `query __schema { ${REAL_FIELD} ${introspectionChain(7)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 6 exceeded, found 7/, limit: true },
+  {
+    name: "depth 7 through a fragment named __schema that selects a real field",
+    send: (o) =>
+      postQuery(o, `query { ...__schema }\nfragment __schema on Query { ${REAL_FIELD} ${introspectionChain(7)} }`),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /depth limit of 6 exceeded, found 7/,
+    limit: true,
+  },
+  {
+    name: "depth 7 in an operation named __schema that selects a real field",
+    send: (o) => postQuery(o, `query __schema { ${REAL_FIELD} ${introspectionChain(7)} }`),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /depth limit of 6 exceeded, found 7/,
+    limit: true,
+  },
   // Introspection alone has limits of its own.
-  { name: `depth ${overIntrospectionDepth} through introspection alone`, send: (o) => postQuery(o, `{ ${introspectionChain(overIntrospectionDepth)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 20 exceeded, found 21/, limit: true, introspectionOnly: true },
-  { name: `depth ${overIntrospectionDepth} through a chain of fragments named __schema…`, send: (o) => postQuery(o, fragmentChain(overIntrospectionDepth, "__schema")), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth limit of 20 exceeded, found 21|Cost limit of 30000 exceeded/, limit: true, introspectionOnly: true },
-  { name: "two full introspections in one document", send: (o) => postQuery(o, `{ a: __schema { ...All } b: __schema { ...All } }\n${FULL_INTROSPECTION.slice(FULL_INTROSPECTION.indexOf("fragment FullType")).replace(/\n/g, " ")} fragment All on __Schema { types { ...FullType } directives { name args { ...InputValue } } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Cost limit of 30000 exceeded/, limit: true, introspectionOnly: true },
-  { name: "introspection lists nested four deep (fields of types of fields…)", send: (o) => postQuery(o, "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }"), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Maximum introspection depth exceeded/, introspectionOnly: true },
-  { name: "2,000 __typename aliases inside __schema", send: (o) => postQuery(o, `{ __schema { ${aliases(2000, () => "__typename")} } }`), status: 400, code: "GRAPHQL_PARSE_FAILED", message: /more that 1000 tokens/, limit: true },
-  { name: "11 aliases of createJsonWebKeySet", send: (o) => postQuery(o, `mutation { ${aliases(11, create)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Aliases limit of 10 exceeded, found 11/, limit: true },
-  { name: "11 directives", send: (o) => postQuery(o, `{ ${aliases(11, () => "__typename @skip(if: false)")} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Directives limit of 10 exceeded, found 11/, limit: true },
-  { name: "a 1,001-token document", send: (o) => postQuery(o, tokens1001), status: 400, code: "GRAPHQL_PARSE_FAILED", message: /more that 1000 tokens/, limit: true },
+  {
+    name: `depth ${overIntrospectionDepth} through introspection alone`,
+    send: (o) => postQuery(o, `{ ${introspectionChain(overIntrospectionDepth)} }`),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /depth limit of 20 exceeded, found 21/,
+    limit: true,
+    introspectionOnly: true,
+  },
+  {
+    name: `depth ${overIntrospectionDepth} through a chain of fragments named __schema…`,
+    send: (o) => postQuery(o, fragmentChain(overIntrospectionDepth, "__schema")),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /depth limit of 20 exceeded, found 21|Cost limit of 30000 exceeded/,
+    limit: true,
+    introspectionOnly: true,
+  },
+  {
+    name: "two full introspections in one document",
+    send: (o) =>
+      postQuery(
+        o,
+        `{ a: __schema { ...All } b: __schema { ...All } }\n${FULL_INTROSPECTION.slice(FULL_INTROSPECTION.indexOf("fragment FullType")).replace(/\n/g, " ")} fragment All on __Schema { types { ...FullType } directives { name args { ...InputValue } } }`,
+      ),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /Cost limit of 30000 exceeded/,
+    limit: true,
+    introspectionOnly: true,
+  },
+  {
+    name: "introspection lists nested four deep (fields of types of fields…)",
+    send: (o) =>
+      postQuery(
+        o,
+        "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }",
+      ),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /Maximum introspection depth exceeded/,
+    introspectionOnly: true,
+  },
+  {
+    name: "2,000 __typename aliases inside __schema",
+    send: (o) => postQuery(o, `{ __schema { ${aliases(2000, () => "__typename")} } }`),
+    status: 400,
+    code: "GRAPHQL_PARSE_FAILED",
+    message: /more that 1000 tokens/,
+    limit: true,
+  },
+  {
+    name: "11 aliases of createJsonWebKeySet",
+    send: (o) => postQuery(o, `mutation { ${aliases(11, create)} }`),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /Aliases limit of 10 exceeded, found 11/,
+    limit: true,
+  },
+  {
+    name: "11 directives",
+    send: (o) => postQuery(o, `{ ${aliases(11, () => "__typename @skip(if: false)")} }`),
+    status: 400,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    message: /Directives limit of 10 exceeded, found 11/,
+    limit: true,
+  },
+  {
+    name: "a 1,001-token document",
+    send: (o) => postQuery(o, tokens1001),
+    status: 400,
+    code: "GRAPHQL_PARSE_FAILED",
+    message: /more that 1000 tokens/,
+    limit: true,
+  },
   {
     name: "a cost-heavy list query (10 full reads of keys and public keys)",
-    send: (o) => postQuery(o, `{ ${aliases(10, (i) => `getJsonWebKeySet(set: "s${i}") { set keys { ...All } publicKeys { ...All } }`)} }\n${ALL_MEMBERS}`),
+    send: (o) =>
+      postQuery(
+        o,
+        `{ ${aliases(10, (i) => `getJsonWebKeySet(set: "s${i}") { set keys { ...All } publicKeys { ...All } }`)} }\n${ALL_MEMBERS}`,
+      ),
     status: 400,
     code: "GRAPHQL_VALIDATION_FAILED",
     message: /Cost limit of 1000 exceeded/,
@@ -197,14 +315,20 @@ const refusals: Refusal[] = [
   },
   {
     name: "a POST as text/plain without a preflight header (CSRF)",
-    send: (o) => fetch(`${o}/graphql`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: MUTATION }) }),
+    send: (o) =>
+      fetch(`${o}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify({ query: MUTATION }),
+      }),
     status: 400,
     code: "BAD_REQUEST",
     message: /Cross-Site Request Forgery/,
   },
   {
     name: "a GET with a mutation",
-    send: (o) => fetch(`${o}/graphql?query=${encodeURIComponent(MUTATION)}`, { headers: { "apollo-require-preflight": "true" } }),
+    send: (o) =>
+      fetch(`${o}/graphql?query=${encodeURIComponent(MUTATION)}`, { headers: { "apollo-require-preflight": "true" } }),
     status: 405,
     code: "BAD_REQUEST",
     message: /GET requests only support query operations/,
@@ -221,82 +345,105 @@ const refusals: Refusal[] = [
 describe.each([
   ["outside production", {}],
   ["in production", { NODE_ENV: "production" }],
-])("every over-limit or forbidden request is refused before any resolver, service or database call (%s)", (_, env: Record<string, string>) => {
-  const production = env.NODE_ENV === "production";
-  let started: Started | undefined;
-  let work: WorkCounter;
+])(
+  "every over-limit or forbidden request is refused before any resolver, service or database call (%s)",
+  (_, env: Record<string, string>) => {
+    const production = env.NODE_ENV === "production";
+    let started: Started | undefined;
+    let work: WorkCounter;
 
-  beforeAll(async () => {
-    started = await start(env);
-    work = new WorkCounter(started.gateway.app.service);
-    // Open mode's one look for a token, cached for NO_RECHECK_MS.
-    await postQuery(started.gateway.origin, "{ __typename }");
-  });
-  afterAll(async () => {
-    work?.restore();
-    await stop(started);
-  });
-  beforeEach(() => work.reset());
+    beforeAll(async () => {
+      started = await start(env);
+      work = new WorkCounter(started.gateway.app.service);
+      // Open mode's one look for a token, cached for NO_RECHECK_MS.
+      await postQuery(started.gateway.origin, "{ __typename }");
+    });
+    afterAll(async () => {
+      work?.restore();
+      await stop(started);
+    });
+    beforeEach(() => work.reset());
 
-  it("the counters see the work of a request that is served (control)", async () => {
-    const response = await postQuery(started!.gateway.origin, '{ getJsonWebKeySet(set: "none") { set } }');
-    expect((await response.json()).errors[0].extensions.code).toBe("NOT_FOUND");
-    const counts = work.counts();
-    expect(counts.resolver).toBeGreaterThan(0);
-    expect(counts.service).toBeGreaterThan(0);
-    expect(counts.sql).toBeGreaterThan(0);
-  });
+    it("the counters see the work of a request that is served (control)", async () => {
+      const response = await postQuery(started!.gateway.origin, '{ getJsonWebKeySet(set: "none") { set } }');
+      expect((await response.json()).errors[0].extensions.code).toBe("NOT_FOUND");
+      const counts = work.counts();
+      expect(counts.resolver).toBeGreaterThan(0);
+      expect(counts.service).toBeGreaterThan(0);
+      expect(counts.sql).toBeGreaterThan(0);
+    });
 
-  it.each(refusals)("$name: refused, and nothing ran", async ({ send, status, code, message, limit, introspectionOnly }) => {
-    const response = await send(started!.gateway.origin);
-    const body = await response.json();
-    expect(response.status).toBe(status);
-    expect(body.data).toBeUndefined();
-    expect(body.errors[0].extensions.code).toBe(code);
-    if (introspectionOnly && production) {
-      const reasons = body.errors.map((error: { extensions: { validationErrorCode?: string } }) => error.extensions.validationErrorCode);
-      expect(reasons).toContain("INTROSPECTION_DISABLED");
-    } else if (limit && production) {
-      expect(body.errors[0].message).toBe(HIDDEN_LIMIT_MESSAGE);
-      expect(JSON.stringify(body)).not.toMatch(/limit|exceeded|1000|found \d/);
-    } else {
-      expect(body.errors[0].message).toMatch(message);
-    }
-    expect(work.counts()).toEqual(NOTHING_RAN);
-  });
+    it.each(refusals)(
+      "$name: refused, and nothing ran",
+      async ({ send, status, code, message, limit, introspectionOnly }) => {
+        const response = await send(started!.gateway.origin);
+        const body = await response.json();
+        expect(response.status).toBe(status);
+        expect(body.data).toBeUndefined();
+        expect(body.errors[0].extensions.code).toBe(code);
+        if (introspectionOnly && production) {
+          const reasons = body.errors.map(
+            (error: { extensions: { validationErrorCode?: string } }) => error.extensions.validationErrorCode,
+          );
+          expect(reasons).toContain("INTROSPECTION_DISABLED");
+        } else if (limit && production) {
+          expect(body.errors[0].message).toBe(HIDDEN_LIMIT_MESSAGE);
+          expect(JSON.stringify(body)).not.toMatch(/limit|exceeded|1000|found \d/);
+        } else {
+          expect(body.errors[0].message).toMatch(message);
+        }
+        expect(work.counts()).toEqual(NOTHING_RAN);
+      },
+    );
 
-  it("just under every limit, a document passes: depth 6, 10 aliases, 10 directives, 1,000 tokens, cost under 1,000; introspection alone: depth 20, the standard query", async () => {
-    const { origin } = started!.gateway;
-    const accepted = [
-      `{ ${aliases(10, () => "__typename @skip(if: false)")} }`,
-      tokens1000,
-      `{ ${aliases(5, (i) => `getJsonWebKeySet(set: "s${i}") { set keys { ...All } publicKeys { ...All } }`)} }\n${ALL_MEMBERS}`,
-      `query { ${aliases(10, (i) => `getJsonWebKeySet(set: "s${i}") { set }`)} }`,
-      ...(production ? [] : [fragmentChain(INTROSPECTION_LIMITS.maxDepth), `{ ${introspectionChain(INTROSPECTION_LIMITS.maxDepth)} }`, FULL_INTROSPECTION]),
-    ];
-    for (const query of accepted) {
-      const body = await (await postQuery(origin, query)).json();
-      const codes = (body.errors ?? []).map((error: { extensions: { code: string } }) => error.extensions.code);
-      expect(codes.filter((code: string) => code !== "NOT_FOUND"), query.slice(0, 80)).toEqual([]);
-    }
-    expect(GRAPHQL_LIMITS).toEqual({ maxDepth: 6, maxAliases: 10, maxDirectives: 10, maxTokens: 1000, maxCost: 1000 });
-    expect(INTROSPECTION_LIMITS).toEqual({ maxDepth: 20, maxCost: 30_000 });
-  });
+    it("just under every limit, a document passes: depth 6, 10 aliases, 10 directives, 1,000 tokens, cost under 1,000; introspection alone: depth 20, the standard query", async () => {
+      const { origin } = started!.gateway;
+      const accepted = [
+        `{ ${aliases(10, () => "__typename @skip(if: false)")} }`,
+        tokens1000,
+        `{ ${aliases(5, (i) => `getJsonWebKeySet(set: "s${i}") { set keys { ...All } publicKeys { ...All } }`)} }\n${ALL_MEMBERS}`,
+        `query { ${aliases(10, (i) => `getJsonWebKeySet(set: "s${i}") { set }`)} }`,
+        ...(production
+          ? []
+          : [
+              fragmentChain(INTROSPECTION_LIMITS.maxDepth),
+              `{ ${introspectionChain(INTROSPECTION_LIMITS.maxDepth)} }`,
+              FULL_INTROSPECTION,
+            ]),
+      ];
+      for (const query of accepted) {
+        const body = await (await postQuery(origin, query)).json();
+        const codes = (body.errors ?? []).map((error: { extensions: { code: string } }) => error.extensions.code);
+        expect(
+          codes.filter((code: string) => code !== "NOT_FOUND"),
+          query.slice(0, 80),
+        ).toEqual([]);
+      }
+      expect(GRAPHQL_LIMITS).toEqual({
+        maxDepth: 6,
+        maxAliases: 10,
+        maxDirectives: 10,
+        maxTokens: 1000,
+        maxCost: 1000,
+      });
+      expect(INTROSPECTION_LIMITS).toEqual({ maxDepth: 20, maxCost: 30_000 });
+    });
 
-  it("a JSON body nested 10,000 levels deep is refused with 400, and the server keeps answering", async () => {
-    const { origin } = started!.gateway;
-    const array = "[".repeat(10_000) + "]".repeat(10_000);
-    const object = '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000);
-    const variables = `{"query":"mutation($i: JsonWebKeySetGeneratorRequest!) { createJsonWebKeySet(set: \\"deep\\", input: $i) { set } }","variables":{"i":${object}}}`;
-    for (const body of [array, object, `{"query":${object}}`, variables]) {
-      const response = await postJson(origin, body);
-      expect(response.status).toBe(400);
-      expect((await response.json()).errors[0].extensions.code).toMatch(/^(BAD_REQUEST|BAD_USER_INPUT)$/);
-    }
-    expect(work.counts()).toEqual(NOTHING_RAN);
-    expect(await (await postQuery(origin, "{ __typename }")).json()).toEqual({ data: { __typename: "Query" } });
-  });
-});
+    it("a JSON body nested 10,000 levels deep is refused with 400, and the server keeps answering", async () => {
+      const { origin } = started!.gateway;
+      const array = "[".repeat(10_000) + "]".repeat(10_000);
+      const object = '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000);
+      const variables = `{"query":"mutation($i: JsonWebKeySetGeneratorRequest!) { createJsonWebKeySet(set: \\"deep\\", input: $i) { set } }","variables":{"i":${object}}}`;
+      for (const body of [array, object, `{"query":${object}}`, variables]) {
+        const response = await postJson(origin, body);
+        expect(response.status).toBe(400);
+        expect((await response.json()).errors[0].extensions.code).toMatch(/^(BAD_REQUEST|BAD_USER_INPUT)$/);
+      }
+      expect(work.counts()).toEqual(NOTHING_RAN);
+      expect(await (await postQuery(origin, "{ __typename }")).json()).toEqual({ data: { __typename: "Query" } });
+    });
+  },
+);
 
 describe("introspection, the explorer and field suggestions follow the environment", () => {
   let started: Started | undefined;
@@ -306,7 +453,8 @@ describe("introspection, the explorer and field suggestions follow the environme
   });
 
   const introspect = async () => postQuery(started!.gateway.origin, "{ __schema { types { name } } }");
-  const explorer = async () => (await fetch(`${started!.gateway.origin}/graphql`, { headers: { accept: "text/html" } })).text();
+  const explorer = async () =>
+    (await fetch(`${started!.gateway.origin}/graphql`, { headers: { accept: "text/html" } })).text();
 
   it.each([
     ["NODE_ENV unset", {}],
@@ -328,19 +476,27 @@ describe("introspection, the explorer and field suggestions follow the environme
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.data).toBeUndefined();
-    expect(body.errors[0].extensions).toEqual({ code: "GRAPHQL_VALIDATION_FAILED", validationErrorCode: "INTROSPECTION_DISABLED" });
+    expect(body.errors[0].extensions).toEqual({
+      code: "GRAPHQL_VALIDATION_FAILED",
+      validationErrorCode: "INTROSPECTION_DISABLED",
+    });
   });
 
   it("outside production the explorer is served compressed, with an ETag a browser revalidates (304)", async () => {
     started = await start();
     const url = `${started.gateway.origin}/graphql`;
-    for (const [acceptEncoding, expected] of [["gzip, deflate, br", "br"], ["gzip", "gzip"]] as const) {
+    for (const [acceptEncoding, expected] of [
+      ["gzip, deflate, br", "br"],
+      ["gzip", "gzip"],
+    ] as const) {
       // Node's fetch decompresses and hides content-length; a raw request shows what went over the wire.
       const wire = await rawGet(url, { accept: "text/html", "accept-encoding": acceptEncoding });
       expect(wire.status).toBe(200);
       expect(wire.headers["content-encoding"]).toBe(expected);
       expect(wire.bytes).toBeLessThan(2_600_000);
-      expect(zlib[expected === "br" ? "brotliDecompressSync" : "gunzipSync"](wire.body).toString()).toContain("graphiql");
+      expect(zlib[expected === "br" ? "brotliDecompressSync" : "gunzipSync"](wire.body).toString()).toContain(
+        "graphiql",
+      );
     }
     const plain = await rawGet(url, { accept: "text/html" });
     expect(plain.headers["content-encoding"]).toBeUndefined();
@@ -370,10 +526,14 @@ describe("introspection, the explorer and field suggestions follow the environme
   const typos: [string, string, Record<string, unknown>?][] = [
     ["a misspelt field", '{ getJsonWebKeySet(set: "a") { kyes { kid } } }'],
     ["a misspelt argument", '{ getJsonWebKeySet(sett: "a") { set } }'],
-    ["a misspelt input field in variables", 'mutation($i: JsonWebKeySetGeneratorRequest!) { createJsonWebKeySet(set: "a", input: $i) { set } }', { i: { alg: "ES256", kdi: "x" } }],
+    [
+      "a misspelt input field in variables",
+      'mutation($i: JsonWebKeySetGeneratorRequest!) { createJsonWebKeySet(set: "a", input: $i) { set } }',
+      { i: { alg: "ES256", kdi: "x" } },
+    ],
   ];
 
-  it("in production no error says \"Did you mean\", so the schema cannot be guessed field by field", async () => {
+  it('in production no error says "Did you mean", so the schema cannot be guessed field by field', async () => {
     started = await start({ NODE_ENV: "production" });
     for (const [what, query, variables] of typos) {
       const { status, body } = await started.gateway.graphql(query, variables);
@@ -398,14 +558,19 @@ describe("CORS: only the configured origins", () => {
   afterAll(() => stop(started));
 
   const post = (origin: string) =>
-    fetch(`${started!.gateway.origin}/graphql`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    fetch(`${started!.gateway.origin}/graphql`, {
+      method: "POST",
+      headers: { origin, "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
   const preflight = (origin: string, path = "/graphql", method = "POST") =>
     fetch(`${started!.gateway.origin}${path}`, {
       method: "OPTIONS",
       headers: {
         origin,
         "access-control-request-method": method,
-        "access-control-request-headers": "apollographql-client-name,apollographql-client-version,authorization,content-type,apollo-require-preflight",
+        "access-control-request-headers":
+          "apollographql-client-name,apollographql-client-version,authorization,content-type,apollo-require-preflight",
       },
     });
 
@@ -424,9 +589,20 @@ describe("CORS: only the configured origins", () => {
     expect(response.headers.get("access-control-allow-methods")).toMatch(/POST/);
     const allowed = response.headers.get("access-control-allow-headers")!.split(/,\s*/);
     expect(allowed).toEqual(
-      expect.arrayContaining(["authorization", "content-type", "apollo-require-preflight", "x-apollo-operation-name", "apollographql-client-name", "apollographql-client-version"]),
+      expect.arrayContaining([
+        "authorization",
+        "content-type",
+        "apollo-require-preflight",
+        "x-apollo-operation-name",
+        "apollographql-client-name",
+        "apollographql-client-version",
+      ]),
     );
-    expect((await preflight("http://localhost:5173", "/admin/keys/some-set", "PUT")).headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(
+      (await preflight("http://localhost:5173", "/admin/keys/some-set", "PUT")).headers.get(
+        "access-control-allow-origin",
+      ),
+    ).toBe("http://localhost:5173");
   });
 
   it("an origin not listed is never echoed, and its preflight is refused with 403 naming CORS_ORIGINS", async () => {
@@ -464,7 +640,10 @@ describe("CORS: only the configured origins", () => {
         body: JSON.stringify({ query: "{ __typename }" }),
       });
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
-      const refused = await fetch(`${plain.gateway.origin}/graphql`, { method: "OPTIONS", headers: { origin: STUDIO, "access-control-request-method": "POST" } });
+      const refused = await fetch(`${plain.gateway.origin}/graphql`, {
+        method: "OPTIONS",
+        headers: { origin: STUDIO, "access-control-request-method": "POST" },
+      });
       expect(refused.status).toBe(403);
       expect((await refused.json()).message).toMatch(/not in CORS_ORIGINS/);
     } finally {
@@ -483,7 +662,9 @@ describe("slow clients", () => {
     const begun = Date.now();
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(port), hostname, () => {
-        socket.write('POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+        );
       });
       let received = "";
       socket.on("data", (chunk) => (received += chunk));

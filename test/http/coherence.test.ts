@@ -59,7 +59,7 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
 
   async function create(gateway: RunningGateway, set: string, kid: string): Promise<void> {
     const { body } = await gateway.graphql(
-      "mutation ($set: String!, $kid: String!) { createJsonWebKeySet(set: $set, input: { alg: \"ES256\", kid: $kid, use: \"sig\" }) { keys { kid } } }",
+      'mutation ($set: String!, $kid: String!) { createJsonWebKeySet(set: $set, input: { alg: "ES256", kid: $kid, use: "sig" }) { keys { kid } } }',
       { set, kid },
     );
     expect(body.errors).toBeUndefined();
@@ -77,7 +77,10 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
       const kid = `k${round}`;
       if (round % 5 === 4) {
         const victim = expected.pop()!;
-        const { body } = await first.graphql("mutation ($set: String!, $kid: String!) { deleteJsonWebKey(set: $set, kid: $kid) }", { set, kid: victim });
+        const { body } = await first.graphql(
+          "mutation ($set: String!, $kid: String!) { deleteJsonWebKey(set: $set, kid: $kid) }",
+          { set, kid: victim },
+        );
         expect(body.data.deleteJsonWebKey).toBe(true);
       } else {
         await create(first, set, kid);
@@ -101,7 +104,17 @@ describe.each(await providers())("two gateways on one %s database", (provider) =
     const replaced = await fetch(`${first.origin}/admin/keys/${set}`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ keys: [{ kty: "oct", kid: "c", alg: "HS256", use: "sig", k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0NQ" }] }),
+      body: JSON.stringify({
+        keys: [
+          {
+            kty: "oct",
+            kid: "c",
+            alg: "HS256",
+            use: "sig",
+            k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0NQ",
+          },
+        ],
+      }),
     });
     expect(replaced.status).toBe(200);
     expect(await kidsOn(second, set)).toEqual(["c"]);
@@ -176,7 +189,11 @@ describe.runIf(reachable.includes("postgres"))("a gateway whose change feed lose
     (await gateway.graphql(SET_QUERY, { set })).body.data.getJsonWebKeySet.keys.map((key: { kid: string }) => key.kid);
   const create = async (gateway: RunningGateway, set: string, kid: string) =>
     expect(
-      (await gateway.graphql(`mutation { createJsonWebKeySet(set: "${set}", input: { alg: "ES256", kid: "${kid}" }) { set } }`)).body.errors,
+      (
+        await gateway.graphql(
+          `mutation { createJsonWebKeySet(set: "${set}", input: { alg: "ES256", kid: "${kid}" }) { set } }`,
+        )
+      ).body.errors,
     ).toBeUndefined();
 
   it("reads the database while the feed is down, and uses its cache again once the feed is back", async () => {
@@ -187,7 +204,10 @@ describe.runIf(reachable.includes("postgres"))("a gateway whose change feed lose
 
     // Cut every change-feed connection of this database (both gateways'; other suites' gateways run on other
     // databases at the same time), as a database failover or an idle-session killer would.
-    const cut = await queryRows(url(), `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE application_name = '${FEED_APPLICATION_NAME}' AND datname = current_database()`);
+    const cut = await queryRows(
+      url(),
+      `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE application_name = '${FEED_APPLICATION_NAME}' AND datname = current_database()`,
+    );
     expect(cut).toEqual([{ cut: true }, { cut: true }]);
 
     // No notification can reach the second gateway now; its reads must not come from memory.

@@ -31,7 +31,10 @@ describe.each(await providers())("the public JWKS with a key that does not open,
 
   beforeAll(async () => {
     database = await freshDatabase(provider);
-    gateway = await startGateway({ databaseUrl: database.url, logger: { level: "debug", stream: log, redact: REDACT_PATHS } as never });
+    gateway = await startGateway({
+      databaseUrl: database.url,
+      logger: { level: "debug", stream: log, redact: REDACT_PATHS } as never,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -40,7 +43,10 @@ describe.each(await providers())("the public JWKS with a key that does not open,
 
   const jwks = async () => {
     const response = await fetch(`${gateway.origin}/.well-known/jwks.json`);
-    return { status: response.status, kids: response.ok ? ((await response.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid) : [] };
+    return {
+      status: response.status,
+      kids: response.ok ? ((await response.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid) : [],
+    };
   };
   const failuresCounted = async () => {
     const text = await (await fetch(`${gateway.origin}/metrics`)).text();
@@ -78,19 +84,27 @@ describe.each(await providers())("the public JWKS with a key that does not open,
 
     // GraphQL's view of the same document.
     const discovered = await gateway.graphql("{ discoverJsonWebKeys { keys { kid } } }");
-    expect(discovered.body).toEqual({ data: { discoverJsonWebKeys: { keys: [{ kid: "good" }, { kid: "other-set" }] } } });
+    expect(discovered.body).toEqual({
+      data: { discoverJsonWebKeys: { keys: [{ kid: "good" }, { kid: "other-set" }] } },
+    });
 
     // Admin reads of the damaged set still fail loudly: a set is never handed out with a key silently missing.
     const admin = await fetch(`${gateway.origin}/keys/${ID_TOKEN}`);
     expect(admin.status).toBe(500);
-    expect((await gateway.graphql(`{ getJsonWebKeySet(set: "${ID_TOKEN}") { keys { kid } } }`)).body.errors[0].extensions.code).toBe("KEY_INTEGRITY");
+    expect(
+      (await gateway.graphql(`{ getJsonWebKeySet(set: "${ID_TOKEN}") { keys { kid } } }`)).body.errors[0].extensions
+        .code,
+    ).toBe("KEY_INTEGRITY");
 
     // After a restart too (nothing cached): still 200 with the good keys.
     const restarted = await startGateway({ databaseUrl: database.url, migrated: true, logger: false });
     try {
       const response = await fetch(`${restarted.origin}/.well-known/jwks.json`);
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid)).toEqual(["good", "other-set"]);
+      expect(((await response.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid)).toEqual([
+        "good",
+        "other-set",
+      ]);
     } finally {
       await restarted.close();
     }

@@ -55,21 +55,26 @@ class Secrets {
     const json: unknown = JSON.parse(raw);
     const names = [...memberNames(json)].filter((name) => FORBIDDEN_MEMBERS.has(name));
     expect(names, `${where}: private member names`).toEqual([]);
-    expect(keysIn(json).filter((key) => key.kty === "oct"), `${where}: oct keys`).toEqual([]);
+    expect(
+      keysIn(json).filter((key) => key.kty === "oct"),
+      `${where}: oct keys`,
+    ).toEqual([]);
     const leaked = [...this.values].filter((value) => raw.includes(value));
     expect(leaked.length, `${where}: ${leaked.length} private values found in the body`).toBe(0);
   }
 }
 
 async function privateJwk(alg: "RS256" | "ES384" | "EdDSA"): Promise<Record<string, string>> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "RS256" ? { modulusLength: 2048 } : {}) });
+  const { privateKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === "RS256" ? { modulusLength: 2048 } : {}),
+  });
   return { ...(await exportJWK(privateKey)), alg, use: "sig" } as unknown as Record<string, string>;
 }
 
 describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
   const gateway = useGateway(provider);
   const secrets = new Secrets();
-
 
   const fetchJwks = async (headers: Record<string, string> = {}) => {
     const response = await fetch(`${gateway.origin}/.well-known/jwks.json`, { headers });
@@ -128,11 +133,17 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
     beforeAll(async () => {
       // Every algorithm in both sets, alternating kinds, so oct keys sit between published ones.
       for (const [i, alg] of GENERATABLE_ALGORITHMS.entries()) {
-        for (const [set, list] of [[ID_TOKEN, expected.idToken], [ACCESS_TOKEN, expected.accessToken]] as const) {
+        for (const [set, list] of [
+          [ID_TOKEN, expected.idToken],
+          [ACCESS_TOKEN, expected.accessToken],
+        ] as const) {
           const kid = `${set === ID_TOKEN ? "id" : "at"}-${i}-${alg}`;
           const key = await create(set, alg, kid);
           // The typed client answers null for absent members; a stored key lacks them.
-          stored.set(`${set}/${kid}`, Object.fromEntries(Object.entries(key).filter(([, v]) => v !== null)) as unknown as Jwk);
+          stored.set(
+            `${set}/${kid}`,
+            Object.fromEntries(Object.entries(key).filter(([, v]) => v !== null)) as unknown as Jwk,
+          );
           if (key.kty !== "oct") list.unshift(kid);
         }
       }
@@ -145,7 +156,12 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
         stored.set(`${ID_TOKEN}/${kid}`, { ...key, kid } as unknown as Jwk);
         expected.idToken.unshift(kid);
       }
-      await put(ACCESS_TOKEN, "imported-oct", { kty: "oct", k: Buffer.alloc(32, 7).toString("base64url"), alg: "HS256", use: "sig" });
+      await put(ACCESS_TOKEN, "imported-oct", {
+        kty: "oct",
+        k: Buffer.alloc(32, 7).toString("base64url"),
+        alg: "HS256",
+        use: "sig",
+      });
       // A set that is not broadcast: never published.
       await create("not-broadcast", "ES256", "hidden");
     }, 120_000);
@@ -169,10 +185,36 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
     });
 
     it("GraphQL discoverJsonWebKeys returns the same public keys, with every private member null", async () => {
-      const { raw, body } = await graphql(`{ discoverJsonWebKeys { set keys { kid kty alg use crv e n x y x5c d p q dp dq qi k } } }`);
+      const { raw, body } = await graphql(`
+        {
+          discoverJsonWebKeys {
+            set
+            keys {
+              kid
+              kty
+              alg
+              use
+              crv
+              e
+              n
+              x
+              y
+              x5c
+              d
+              p
+              q
+              dp
+              dq
+              qi
+              k
+            }
+          }
+        }
+      `);
       const { keys } = body.data.discoverJsonWebKeys as { keys: Record<string, unknown>[] };
       expect(keys.map((key) => key.kid)).toEqual([...expected.idToken, ...expected.accessToken]);
-      for (const key of keys) for (const member of PRIVATE_MEMBERS) expect(key[member], `${key.kid}.${member}`).toBeNull();
+      for (const key of keys)
+        for (const member of PRIVATE_MEMBERS) expect(key[member], `${key.kid}.${member}`).toBeNull();
       for (const key of keys) expect(key.kty).not.toBe("oct");
       // The raw body names the private members (as nulls); no value may appear.
       expect([...secrets.values].filter((value) => raw.includes(value))).toEqual([]);
@@ -237,11 +279,13 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
     it("create, update, delete of a key (GraphQL and REST), replace and delete of a set", async () => {
       const set = ACCESS_TOKEN;
       await create(set, "ES256", "w-created");
-      expect((await publishedKids())).toContain("w-created");
+      expect(await publishedKids()).toContain("w-created");
 
       const replacement = await privateJwk("ES384");
       await put(set, "w-created", replacement);
-      const published = (JSON.parse((await fetchJwks()).raw) as { keys: Jwk[] }).keys.find((key) => key.kid === "w-created");
+      const published = (JSON.parse((await fetchJwks()).raw) as { keys: Jwk[] }).keys.find(
+        (key) => key.kid === "w-created",
+      );
       expect(published).toMatchObject({ crv: "P-384", x: replacement.x });
 
       await graphql('mutation { deleteJsonWebKey(set: "hydra.jwt.access-token", kid: "w-created") }');
@@ -263,9 +307,18 @@ describe.each(await providers())("/.well-known/jwks.json on %s", (provider) => {
       secrets.add(b);
       const octValue = Buffer.alloc(48, 9).toString("base64url");
       secrets.values.add(octValue);
-      await graphql("mutation($input: JsonWebKeySetInput!) { updateJsonWebKeySet(set: \"hydra.jwt.access-token\", input: $input) { set } }", {
-        input: { keys: [{ ...a, kid: "r-a" }, { kty: "oct", kid: "r-oct", k: octValue }, { ...b, kid: "r-b" }] },
-      });
+      await graphql(
+        'mutation($input: JsonWebKeySetInput!) { updateJsonWebKeySet(set: "hydra.jwt.access-token", input: $input) { set } }',
+        {
+          input: {
+            keys: [
+              { ...a, kid: "r-a" },
+              { kty: "oct", kid: "r-oct", k: octValue },
+              { ...b, kid: "r-b" },
+            ],
+          },
+        },
+      );
       const afterReplace = await publishedKids();
       expect(afterReplace.slice(-2)).toEqual(["r-b", "r-a"]);
       expect(afterReplace).not.toContain("w-rest");
@@ -297,8 +350,15 @@ describe.each(await providers())("JWKS_BROADCAST_SETS on %s", (provider) => {
   const gateway = useGateway(provider, { env: { JWKS_BROADCAST_SETS: "second, first ,second" } });
 
   it("publishes the configured sets in the configured order, each once, and nothing else", async () => {
-    for (const [set, kid] of [["first", "f"], ["second", "s"], [ID_TOKEN, "default-set"]]) {
-      const { errors } = await gateway.client.request(CreateJsonWebKeySetDocument, { set, input: { alg: "ES256", kid } });
+    for (const [set, kid] of [
+      ["first", "f"],
+      ["second", "s"],
+      [ID_TOKEN, "default-set"],
+    ]) {
+      const { errors } = await gateway.client.request(CreateJsonWebKeySetDocument, {
+        set,
+        input: { alg: "ES256", kid },
+      });
       expect(errors).toBeUndefined();
     }
     const response = await fetch(`${gateway.origin}/.well-known/jwks.json`);
@@ -308,7 +368,9 @@ describe.each(await providers())("JWKS_BROADCAST_SETS on %s", (provider) => {
 
 describe("PublicJwks (the in-memory document)", () => {
   const key = (kid: string, kty: Jwk["kty"] = "OKP"): Jwk =>
-    kty === "oct" ? { kty, kid, k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA" } : { kty, kid, crv: "Ed25519", x: `x-${kid}`, d: `d-${kid}` };
+    kty === "oct"
+      ? { kty, kid, k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA" }
+      : { kty, kid, crv: "Ed25519", x: `x-${kid}`, d: `d-${kid}` };
 
   function fixture(refreshAfterMs = 30_000) {
     const sets: Record<string, Jwk[]> = { a: [key("a1"), key("a-oct", "oct")], b: [key("b1")] };
@@ -346,7 +408,14 @@ describe("PublicJwks (the in-memory document)", () => {
     const { jwks, loads } = fixture();
     const first = await jwks.current();
     expect(first.keys.map((k) => k.kid)).toEqual(["a1", "b1"]);
-    expect(first.body).toBe(JSON.stringify({ keys: [{ kty: "OKP", kid: "a1", crv: "Ed25519", x: "x-a1" }, { kty: "OKP", kid: "b1", crv: "Ed25519", x: "x-b1" }] }));
+    expect(first.body).toBe(
+      JSON.stringify({
+        keys: [
+          { kty: "OKP", kid: "a1", crv: "Ed25519", x: "x-a1" },
+          { kty: "OKP", kid: "b1", crv: "Ed25519", x: "x-b1" },
+        ],
+      }),
+    );
     expect(await jwks.current()).toBe(first);
     expect(loads).toEqual(["a", "b"]);
   });

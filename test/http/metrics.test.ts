@@ -66,16 +66,24 @@ describe("GET /metrics", () => {
     // GraphQL: three generations, two reads (one failing), a bad algorithm, two root fields in one
     // request (one failing), a parse error, an introspection query, and the public JWKS.
     for (const alg of ["ES256", "EdDSA", "HS256"]) {
-      const { body } = await gateway.graphql('mutation($alg: String!) { createJsonWebKeySet(set: "m", input: { alg: $alg }) { keys { d k } } }', { alg });
+      const { body } = await gateway.graphql(
+        'mutation($alg: String!) { createJsonWebKeySet(set: "m", input: { alg: $alg }) { keys { d k } } }',
+        { alg },
+      );
       expect(body.errors).toBeUndefined();
       for (const key of body.data.createJsonWebKeySet.keys) secrets.push(...[key.d, key.k].filter(Boolean));
     }
     expect((await gateway.graphql('{ getJsonWebKeySet(set: "m") { set } }')).body.errors).toBeUndefined();
-    expect((await gateway.graphql('{ getJsonWebKeySet(set: "missing") { set } }')).body.errors[0].extensions.code).toBe("NOT_FOUND");
-    expect((await gateway.graphql('mutation { createJsonWebKeySet(set: "m", input: { alg: "none" }) { set } }')).body.errors[0].extensions.code).toBe(
-      "BAD_USER_INPUT",
+    expect((await gateway.graphql('{ getJsonWebKeySet(set: "missing") { set } }')).body.errors[0].extensions.code).toBe(
+      "NOT_FOUND",
     );
-    const two = await gateway.graphql('{ ok: getJsonWebKeySet(set: "m") { set } nope: getJsonWebKey(set: "m", kid: "absent") { set } }');
+    expect(
+      (await gateway.graphql('mutation { createJsonWebKeySet(set: "m", input: { alg: "none" }) { set } }')).body
+        .errors[0].extensions.code,
+    ).toBe("BAD_USER_INPUT");
+    const two = await gateway.graphql(
+      '{ ok: getJsonWebKeySet(set: "m") { set } nope: getJsonWebKey(set: "m", kid: "absent") { set } }',
+    );
     expect(two.body.data).toBeNull();
     expect((await gateway.graphql("{ getJsonWebKeySet(")).body.errors[0].extensions.code).toBe("GRAPHQL_PARSE_FAILED");
     expect((await gateway.graphql("{ __schema { queryType { name } } }")).body.errors).toBeUndefined();
@@ -88,7 +96,9 @@ describe("GET /metrics", () => {
     expect((await rest("/keys/r")).status).toBe(200);
     expect((await rest("/admin/keys/r")).status).toBe(200);
     expect((await rest("/keys/nothing-here")).status).toBe(404);
-    expect((await rest("/keys/r", { method: "POST", body: JSON.stringify({ alg: "ES384", kid: "one" }) })).status).toBe(409);
+    expect((await rest("/keys/r", { method: "POST", body: JSON.stringify({ alg: "ES384", kid: "one" }) })).status).toBe(
+      409,
+    );
     expect((await fetch(`${gateway.origin}/.well-known/jwks.json`)).status).toBe(200);
   });
 
@@ -101,7 +111,8 @@ describe("GET /metrics", () => {
 
   it("counts GraphQL operations per root field with transport, operation and outcome labels", async () => {
     const { samples } = await scrape();
-    const requests = (operation: string, outcome: string) => valueOf(samples, "jwkgw_requests_total", { transport: "graphql", operation, outcome });
+    const requests = (operation: string, outcome: string) =>
+      valueOf(samples, "jwkgw_requests_total", { transport: "graphql", operation, outcome });
     expect(requests("createJsonWebKeySet", "ok")).toBe(3);
     expect(requests("createJsonWebKeySet", "BAD_USER_INPUT")).toBe(1);
     expect(requests("getJsonWebKeySet", "ok")).toBe(2); // alone, and as `ok:` beside a failing field
@@ -115,7 +126,8 @@ describe("GET /metrics", () => {
 
   it("counts REST operations by the route's operation id, the same for /keys and /admin/keys", async () => {
     const { samples } = await scrape();
-    const requests = (operation: string, outcome: string) => valueOf(samples, "jwkgw_requests_total", { transport: "rest", operation, outcome });
+    const requests = (operation: string, outcome: string) =>
+      valueOf(samples, "jwkgw_requests_total", { transport: "rest", operation, outcome });
     expect(requests("createJsonWebKeySet", "ok")).toBe(1);
     expect(requests("createJsonWebKeySet", "CONFLICT")).toBe(1);
     expect(requests("getJsonWebKeySet", "ok")).toBe(2);
@@ -127,13 +139,35 @@ describe("GET /metrics", () => {
 
   it("counts errors by code, and times every operation", async () => {
     const { samples } = await scrape();
-    expect(valueOf(samples, "jwkgw_errors_total", { transport: "graphql", operation: "getJsonWebKeySet", code: "NOT_FOUND" })).toBe(1);
-    expect(valueOf(samples, "jwkgw_errors_total", { transport: "graphql", operation: "createJsonWebKeySet", code: "BAD_USER_INPUT" })).toBe(1);
-    expect(valueOf(samples, "jwkgw_errors_total", { transport: "rest", operation: "createJsonWebKeySet", code: "CONFLICT" })).toBe(1);
+    expect(
+      valueOf(samples, "jwkgw_errors_total", {
+        transport: "graphql",
+        operation: "getJsonWebKeySet",
+        code: "NOT_FOUND",
+      }),
+    ).toBe(1);
+    expect(
+      valueOf(samples, "jwkgw_errors_total", {
+        transport: "graphql",
+        operation: "createJsonWebKeySet",
+        code: "BAD_USER_INPUT",
+      }),
+    ).toBe(1);
+    expect(
+      valueOf(samples, "jwkgw_errors_total", { transport: "rest", operation: "createJsonWebKeySet", code: "CONFLICT" }),
+    ).toBe(1);
     expect(samples.filter((s) => s.name === "jwkgw_errors_total").every((s) => s.labels.code !== "ok")).toBe(true);
-    const count = valueOf(samples, "jwkgw_request_duration_seconds_count", { transport: "graphql", operation: "createJsonWebKeySet", outcome: "ok" });
+    const count = valueOf(samples, "jwkgw_request_duration_seconds_count", {
+      transport: "graphql",
+      operation: "createJsonWebKeySet",
+      outcome: "ok",
+    });
     expect(count).toBe(3);
-    const sum = valueOf(samples, "jwkgw_request_duration_seconds_sum", { transport: "graphql", operation: "createJsonWebKeySet", outcome: "ok" });
+    const sum = valueOf(samples, "jwkgw_request_duration_seconds_sum", {
+      transport: "graphql",
+      operation: "createJsonWebKeySet",
+      outcome: "ok",
+    });
     expect(sum).toBeGreaterThan(0);
   });
 
@@ -141,7 +175,9 @@ describe("GET /metrics", () => {
     const { samples } = await scrape();
     for (const alg of ["ES256", "EdDSA", "HS256", "ES384"]) {
       expect(valueOf(samples, "jwkgw_key_generations_total", { alg }), alg).toBe(alg === "ES384" ? 2 : 1); // ES384: the conflict was generated too
-      expect(valueOf(samples, "jwkgw_key_generation_duration_seconds_count", { alg }), alg).toBe(alg === "ES384" ? 2 : 1);
+      expect(valueOf(samples, "jwkgw_key_generation_duration_seconds_count", { alg }), alg).toBe(
+        alg === "ES384" ? 2 : 1,
+      );
     }
     // An unsupported algorithm generates nothing.
     expect(valueOf(samples, "jwkgw_key_generations_total", { alg: "none" })).toBe(0);
@@ -159,7 +195,11 @@ describe("GET /metrics", () => {
 
   it("each app has its own registry: another app in the same process counts nothing of this one's", async () => {
     const { samples } = await scrape(second);
-    expect(samples.filter((sample) => sample.name.startsWith("jwkgw_") && !sample.name.endsWith("_bucket")).every((s) => s.value === 0)).toBe(true);
+    expect(
+      samples
+        .filter((sample) => sample.name.startsWith("jwkgw_") && !sample.name.endsWith("_bucket"))
+        .every((s) => s.value === 0),
+    ).toBe(true);
     expect(samples.some((sample) => sample.name === "process_cpu_user_seconds_total")).toBe(true);
   });
 

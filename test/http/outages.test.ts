@@ -38,7 +38,10 @@ interface Answer {
 
 /** The five kinds of request, each timed on its own; all sent at once. */
 function everyRequest(gateway: RunningGateway, kid: string): Promise<Answer[]> {
-  const timed = async (name: string, send: () => Promise<{ status: number; code: string | undefined }>): Promise<Answer> => {
+  const timed = async (
+    name: string,
+    send: () => Promise<{ status: number; code: string | undefined }>,
+  ): Promise<Answer> => {
     const started = performance.now();
     const { status, code } = await send();
     return { name, status, code, ms: Math.round(performance.now() - started) };
@@ -50,30 +53,46 @@ function everyRequest(gateway: RunningGateway, kid: string): Promise<Answer[]> {
   };
   return Promise.all([
     timed("graphql read", async () => {
-      const { status, body } = await gateway.graphql("query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }", { set: SET });
+      const { status, body } = await gateway.graphql(
+        "query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid } } }",
+        { set: SET },
+      );
       return { status, code: body.errors?.[0]?.extensions?.code ?? (body.data ? "ok" : undefined) };
     }),
     timed("graphql write", async () => {
-      const { status, body } = await gateway.graphql("mutation($set: String!, $kid: String!) { createJsonWebKeySet(set: $set, input: { alg: \"ES256\", kid: $kid, use: \"sig\" }) { set } }", {
-        set: SET,
-        kid: `${kid}-graphql`,
-      });
+      const { status, body } = await gateway.graphql(
+        'mutation($set: String!, $kid: String!) { createJsonWebKeySet(set: $set, input: { alg: "ES256", kid: $kid, use: "sig" }) { set } }',
+        {
+          set: SET,
+          kid: `${kid}-graphql`,
+        },
+      );
       return { status, code: body.errors?.[0]?.extensions?.code ?? (body.data ? "ok" : undefined) };
     }),
     timed("rest read", () => http(`/keys/${SET}`)),
-    timed("rest write", () => http(`/keys/${SET}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ alg: "ES256", kid: `${kid}-rest`, use: "sig" }) })),
+    timed("rest write", () =>
+      http(`/keys/${SET}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ alg: "ES256", kid: `${kid}-rest`, use: "sig" }),
+      }),
+    ),
     timed("readiness", () => http("/health/ready")),
     timed("public jwks", () => http("/.well-known/jwks.json")),
   ]);
 }
 
 function expectAllWithinBound(answers: Answer[]): void {
-  for (const answer of answers) expect(answer.ms, `${answer.name} took ${answer.ms} ms`).toBeLessThan(BOUND_MS + SLACK_MS);
+  for (const answer of answers)
+    expect(answer.ms, `${answer.name} took ${answer.ms} ms`).toBeLessThan(BOUND_MS + SLACK_MS);
 }
 
 /** 503 / SERVICE_UNAVAILABLE: REST's envelope says "Service Unavailable", readiness "unavailable". */
 function expectUnavailable(answer: Answer): void {
-  expect({ name: answer.name, status: answer.status === 503 || answer.code === "SERVICE_UNAVAILABLE" }).toEqual({ name: answer.name, status: true });
+  expect({ name: answer.name, status: answer.status === 503 || answer.code === "SERVICE_UNAVAILABLE" }).toEqual({
+    name: answer.name,
+    status: true,
+  });
   if (answer.name.startsWith("graphql")) expect(answer.code, answer.name).toBe("SERVICE_UNAVAILABLE");
   else expect(answer.status, answer.name).toBe(503);
 }
@@ -84,7 +103,12 @@ async function expectRecovered(gateway: RunningGateway, kid: string): Promise<vo
   await vi.waitFor(
     async () => {
       const answers = await everyRequest(gateway, `${kid}-${attempt++}`);
-      for (const answer of answers) expect([answer.name, answer.status, answer.code]).toEqual([answer.name, answer.name.includes("write") && !answer.name.startsWith("graphql") ? 201 : 200, answer.name.startsWith("graphql") || answer.name === "readiness" ? "ok" : undefined]);
+      for (const answer of answers)
+        expect([answer.name, answer.status, answer.code]).toEqual([
+          answer.name,
+          answer.name.includes("write") && !answer.name.startsWith("graphql") ? 201 : 200,
+          answer.name.startsWith("graphql") || answer.name === "readiness" ? "ok" : undefined,
+        ]);
     },
     { timeout: 10_000, interval: 250 },
   );
@@ -97,7 +121,13 @@ it("the bound is split so that its parts add up to it", () => {
     expect(t.feedSyncMs + 2 * t.callMs + t.sqliteBusyMs).toBeLessThan(bound);
     expect(t.callMs).toBeGreaterThan(bound / 3);
   }
-  expect(databaseTimeouts()).toMatchObject({ boundMs: 5000, feedSyncMs: 1000, sqliteBusyMs: 250, callMs: 1750, busyCapMs: 17_500 });
+  expect(databaseTimeouts()).toMatchObject({
+    boundMs: 5000,
+    feedSyncMs: 1000,
+    sqliteBusyMs: 250,
+    callMs: 1750,
+    busyCapMs: 17_500,
+  });
 });
 
 describe.runIf(await postgresAvailable())("Postgres partitioned (packets dropped, not reset)", () => {
@@ -124,7 +154,15 @@ describe.runIf(await postgresAvailable())("Postgres partitioned (packets dropped
 
   it("cold caches: every request is answered 503 within the bound, and the gateway serves again once the network heals", async () => {
     // Keys exist, but nothing has been read: the caches are empty.
-    expect((await fetch(`${gateway.origin}/keys/${SET}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ alg: "ES256", kid: "before" }) })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${gateway.origin}/keys/${SET}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ alg: "ES256", kid: "before" }),
+        })
+      ).status,
+    ).toBe(201);
     proxy.drop();
     const answers = await everyRequest(gateway, "cold");
     expectAllWithinBound(answers);

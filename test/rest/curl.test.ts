@@ -29,7 +29,8 @@ function examplesOf(markdown: string): Example[] {
   return blocks.flatMap((block, i) => {
     if (block.lang !== "sh") return [];
     const next = blocks[i + 1];
-    if (next?.lang !== "http") throw new Error(`README.md: the example ${JSON.stringify(block.text)} has no \`\`\`http block after it`);
+    if (next?.lang !== "http")
+      throw new Error(`README.md: the example ${JSON.stringify(block.text)} has no \`\`\`http block after it`);
     return [{ command: block.text.trim(), expected: parseHttp(next.text) }];
   });
 }
@@ -65,7 +66,12 @@ function parseCurlOutput(output: string) {
   const separator = output.indexOf("\r\n\r\n");
   const head = separator === -1 ? output : output.slice(0, separator);
   const [statusLine, ...headerLines] = head.split("\r\n");
-  const headers = new Map(headerLines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+  const headers = new Map(
+    headerLines.map((line) => [
+      line.slice(0, line.indexOf(":")).toLowerCase(),
+      line.slice(line.indexOf(":") + 1).trim(),
+    ]),
+  );
   const body = separator === -1 ? "" : output.slice(separator + 4);
   return { status: Number(statusLine.split(" ")[1]), headers, body };
 }

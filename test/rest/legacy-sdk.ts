@@ -9,7 +9,11 @@
 import Module, { createRequire } from "node:module";
 import { sep } from "node:path";
 
-type Callback<T> = (error: (Error & { status?: number; response?: { body: unknown } }) | null, data: T, response: unknown) => void;
+type Callback<T> = (
+  error: (Error & { status?: number; response?: { body: unknown } }) | null,
+  data: T,
+  response: unknown,
+) => void;
 
 /** The parts of the SDK these tests use (it ships no types). */
 export interface LegacyJsonWebKeyApi {
@@ -32,7 +36,12 @@ const MISCASED = new Map([
   ["JsonWebKeySet", "JSONWebKeySet"],
 ]);
 
-type Resolve = (this: unknown, request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+type Resolve = (
+  this: unknown,
+  request: string,
+  parent: { filename?: string } | undefined,
+  ...rest: unknown[]
+) => string;
 
 function loadSdk(): LegacySdk {
   const loader = Module as unknown as { _resolveFilename: Resolve };

@@ -21,13 +21,20 @@ interface Operation {
   operationId?: string;
   parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema: { $ref?: string } }> }
+  >;
 }
 
 describe("GET /openapi.json", () => {
   let database: FreshDatabase;
   let gateway: RunningGateway;
-  let document: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+  let document: {
+    openapi: string;
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, unknown> };
+  };
   let response: Response;
 
   beforeAll(async () => {
@@ -58,16 +65,27 @@ describe("GET /openapi.json", () => {
     for (const [method, path] of SEED_OPERATIONS) {
       const operation = document.paths[path][method];
       const names = path.match(/\{(\w+)\}/g)!.map((name) => name.slice(1, -1));
-      expect(operation.parameters?.filter((p) => p.in === "path" && p.required).map((p) => p.name).sort()).toEqual(names.sort());
+      expect(
+        operation.parameters
+          ?.filter((p) => p.in === "path" && p.required)
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(names.sort());
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["4XX", "5XX"]));
     }
-    const body = (method: string, path: string) => document.paths[path][method].requestBody?.content["application/json"].schema.$ref;
+    const body = (method: string, path: string) =>
+      document.paths[path][method].requestBody?.content["application/json"].schema.$ref;
     expect(body("post", "/keys/{set}")).toBe("#/components/schemas/JsonWebKeySetGeneratorRequest");
     expect(body("put", "/keys/{set}")).toBe("#/components/schemas/JsonWebKeySet");
     expect(body("put", "/keys/{set}/{kid}")).toBe("#/components/schemas/JsonWebKey");
     expect(document.paths["/keys/{set}"].post.responses["201"].headers).toHaveProperty("Location");
     expect(Object.keys(document.paths["/keys/{set}/{kid}"].delete.responses)).toContain("204");
-    expect(Object.keys(document.components.schemas).sort()).toEqual(["ErrorEnvelope", "JsonWebKey", "JsonWebKeySet", "JsonWebKeySetGeneratorRequest"]);
+    expect(Object.keys(document.components.schemas).sort()).toEqual([
+      "ErrorEnvelope",
+      "JsonWebKey",
+      "JsonWebKeySet",
+      "JsonWebKeySetGeneratorRequest",
+    ]);
   });
 
   it("every $ref points at a schema in the document", () => {

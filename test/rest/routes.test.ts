@@ -18,7 +18,6 @@ const path = (...segments: string[]) => `/${["keys", ...segments.map(encodeURICo
 describe.each(await providers())("REST routes on %s", (provider) => {
   const gateway = useGateway(provider);
 
-
   /** A body that is not a string is sent as JSON; a string is sent as it is (to send broken JSON). */
   async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
     const send = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
@@ -40,7 +39,9 @@ describe.each(await providers())("REST routes on %s", (provider) => {
       expect(response.status).toBe(201);
       expect(response.headers.get("location")!.endsWith(`/keys/${encodeURIComponent(set)}`)).toBe(true);
       expect(response.headers.get("content-type")).toBe(JSON_UTF8);
-      expect(response.json).toEqual({ keys: [expect.objectContaining({ kid: "k1", kty: "EC", d: expect.any(String) })] });
+      expect(response.json).toEqual({
+        keys: [expect.objectContaining({ kid: "k1", kty: "EC", d: expect.any(String) })],
+      });
       expect((await call("GET", response.headers.get("location")!)).json).toEqual(response.json);
     });
 
@@ -138,7 +139,10 @@ describe.each(await providers())("REST routes on %s", (provider) => {
         const response = await call("GET", url);
         expect(response.status).toBe(404);
         expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-        expect(response.json).toEqual({ error: "Not Found", error_description: "Unable to locate the requested resource" });
+        expect(response.json).toEqual({
+          error: "Not Found",
+          error_description: "Unable to locate the requested resource",
+        });
       }
     });
 
@@ -197,7 +201,10 @@ describe.each(await providers())("REST routes on %s", (provider) => {
       ]) {
         const response = await call(method, url, body);
         expect(response.status, body).toBe(400);
-        expect(response.json, body).toEqual({ error: DECODE_ERROR, error_description: `Unable to decode the request body: duplicate member "${name}"` });
+        expect(response.json, body).toEqual({
+          error: DECODE_ERROR,
+          error_description: `Unable to decode the request body: duplicate member "${name}"`,
+        });
         expect(response.text).not.toContain(key.d as string);
         expect(response.text).not.toContain(key.x as string);
       }
@@ -208,7 +215,7 @@ describe.each(await providers())("REST routes on %s", (provider) => {
       const set = newSet();
       const cases: [string, string, unknown][] = [
         ["POST", path(set), []],
-        ["POST", path(set), "\"ES256\""],
+        ["POST", path(set), '"ES256"'],
         ["POST", path(set), {}],
         ["POST", path(set), { alg: 256 }],
         // No type coercion: GraphQL refuses a number for a String, so REST does too.
@@ -225,7 +232,10 @@ describe.each(await providers())("REST routes on %s", (provider) => {
       for (const [method, url, body] of cases) {
         const response = await call(method, url, body, { "content-type": "application/json" });
         expect(response.status, JSON.stringify(body)).toBe(400);
-        expect(response.json, JSON.stringify(body)).toEqual({ error: DECODE_ERROR, error_description: expect.stringMatching(/^Unable to decode the request body: body/) });
+        expect(response.json, JSON.stringify(body)).toEqual({
+          error: DECODE_ERROR,
+          error_description: expect.stringMatching(/^Unable to decode the request body: body/),
+        });
       }
       expect(await stored(set)).toBe(404);
     });
@@ -233,10 +243,16 @@ describe.each(await providers())("REST routes on %s", (provider) => {
     it("a body that is not sent as JSON is 415 in Hydra's envelope, and nothing is stored", async () => {
       const set = newSet();
       const response = await call("POST", path(set), undefined, { "content-type": "text/plain" });
-      const form = await fetch(`${gateway.origin}${path(set)}`, { method: "POST", body: new URLSearchParams({ alg: "ES256" }) });
+      const form = await fetch(`${gateway.origin}${path(set)}`, {
+        method: "POST",
+        body: new URLSearchParams({ alg: "ES256" }),
+      });
       for (const { status, json } of [response, { status: form.status, json: await form.json() }]) {
         expect(status).toBe(415);
-        expect(json).toEqual({ error: DECODE_ERROR, error_description: "The request body must be JSON, sent with Content-Type: application/json" });
+        expect(json).toEqual({
+          error: DECODE_ERROR,
+          error_description: "The request body must be JSON, sent with Content-Type: application/json",
+        });
       }
       expect(await stored(set)).toBe(404);
     });

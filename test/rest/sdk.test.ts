@@ -16,7 +16,8 @@ import { legacyJsonWebKeyApi } from "./legacy-sdk.js";
 type Operations = Omit<Transport, "name">;
 
 /** SDK models are class instances with undefined members; compare them as the JSON they came from. */
-const plain = <T>(value: unknown): T => (value === undefined || value === "" || value === null ? null : JSON.parse(JSON.stringify(value))) as T;
+const plain = <T>(value: unknown): T =>
+  (value === undefined || value === "" || value === null ? null : JSON.parse(JSON.stringify(value))) as T;
 
 /** ory-hydra-sdk@1.0.0-beta.8: callbacks `(error, data, response)`; errors carry `status` and `response.body`. */
 function betaSdk(origin: string): Operations {
@@ -56,7 +57,8 @@ async function axiosCall<T>(request: Promise<{ data: unknown }>): Promise<Outcom
 function clientV1(origin: string): Operations {
   const api = new AdminApi(new ConfigurationV1({ basePath: origin }));
   return {
-    createJsonWebKeySet: (set, input) => axiosCall(api.createJsonWebKeySet(set, input as { alg: string; kid: string; use: string })),
+    createJsonWebKeySet: (set, input) =>
+      axiosCall(api.createJsonWebKeySet(set, input as { alg: string; kid: string; use: string })),
     getJsonWebKeySet: (set) => axiosCall(api.getJsonWebKeySet(set)),
     getJsonWebKey: (set, kid) => axiosCall(api.getJsonWebKey(kid, set)),
     updateJsonWebKey: (set, kid, key) => axiosCall(api.updateJsonWebKey(kid, set, key as unknown as JSONWebKey)),
@@ -71,11 +73,15 @@ function clientV2(origin: string): Operations {
   const api = new JwkApi(new ConfigurationV2({ basePath: origin }));
   return {
     createJsonWebKeySet: (set, input) =>
-      axiosCall(api.createJsonWebKeySet({ set, createJsonWebKeySet: input as { alg: string; kid: string; use: string } })),
+      axiosCall(
+        api.createJsonWebKeySet({ set, createJsonWebKeySet: input as { alg: string; kid: string; use: string } }),
+      ),
     getJsonWebKeySet: (set) => axiosCall(api.getJsonWebKeySet({ set })),
     getJsonWebKey: (set, kid) => axiosCall(api.getJsonWebKey({ set, kid })),
-    updateJsonWebKey: (set, kid, key) => axiosCall(api.setJsonWebKey({ set, kid, jsonWebKey: key as unknown as JsonWebKey })),
-    updateJsonWebKeySet: (set, input) => axiosCall(api.setJsonWebKeySet({ set, jsonWebKeySet: input as unknown as JsonWebKeySet })),
+    updateJsonWebKey: (set, kid, key) =>
+      axiosCall(api.setJsonWebKey({ set, kid, jsonWebKey: key as unknown as JsonWebKey })),
+    updateJsonWebKeySet: (set, input) =>
+      axiosCall(api.setJsonWebKeySet({ set, jsonWebKeySet: input as unknown as JsonWebKeySet })),
     deleteJsonWebKey: (set, kid) => axiosCall(api.deleteJsonWebKey({ set, kid })),
     deleteJsonWebKeySet: (set) => axiosCall(api.deleteJsonWebKeySet({ set })),
   };
@@ -87,9 +93,12 @@ const SDKS = {
   "@ory/hydra-client@2.2.0 JwkApi": clientV2,
 } as const;
 
-const kids = (outcome: Outcome<{ keys: { kid: string }[] }>) => ("ok" in outcome ? outcome.ok.keys.map((key) => key.kid) : outcome);
+const kids = (outcome: Outcome<{ keys: { kid: string }[] }>) =>
+  "ok" in outcome ? outcome.ok.keys.map((key) => key.kid) : outcome;
 
-const matrix = (await providers()).flatMap((provider) => Object.keys(SDKS).map((sdk) => [provider, sdk as keyof typeof SDKS] as const));
+const matrix = (await providers()).flatMap((provider) =>
+  Object.keys(SDKS).map((sdk) => [provider, sdk as keyof typeof SDKS] as const),
+);
 
 describe.each(matrix)("on %s, %s", (provider, sdk) => {
   const gateway = useGateway(provider);
@@ -102,7 +111,9 @@ describe.each(matrix)("on %s, %s", (provider, sdk) => {
   it("runs all seven operations, unmodified", async () => {
     const set = `sdk set/${provider}`;
     const created = await api.createJsonWebKeySet(set, { alg: "ES256", kid: "a", use: "sig" });
-    expect(created).toMatchObject({ ok: { keys: [{ kid: "a", kty: "EC", crv: "P-256", alg: "ES256", use: "sig", d: expect.any(String) }] } });
+    expect(created).toMatchObject({
+      ok: { keys: [{ kid: "a", kty: "EC", crv: "P-256", alg: "ES256", use: "sig", d: expect.any(String) }] },
+    });
     await api.createJsonWebKeySet(set, { alg: "RS256", kid: "b", use: "sig" });
 
     expect(kids(await api.getJsonWebKeySet(set))).toEqual(["b", "a"]);
@@ -126,12 +137,18 @@ describe.each(matrix)("on %s, %s", (provider, sdk) => {
   it("gets Hydra's error envelope and status for a conflict, an unsupported algorithm and a kid mismatch", async () => {
     const set = `sdk-errors-${provider}`;
     await api.createJsonWebKeySet(set, { alg: "ES256", kid: "dup", use: "sig" });
-    expect(await api.createJsonWebKeySet(set, { alg: "ES256", kid: "dup", use: "sig" })).toEqual({ error: "CONFLICT", message: "" });
+    expect(await api.createJsonWebKeySet(set, { alg: "ES256", kid: "dup", use: "sig" })).toEqual({
+      error: "CONFLICT",
+      message: "",
+    });
     expect(await api.createJsonWebKeySet(set, { alg: "HS1", kid: "k", use: "sig" })).toEqual({
       error: "BAD_USER_INPUT",
       message: "Unsupported key algorithm",
     });
-    expect(await api.updateJsonWebKey(set, "kidA", await es256("kidB"))).toMatchObject({ error: "BAD_USER_INPUT", message: expect.stringContaining('"kidA"') });
+    expect(await api.updateJsonWebKey(set, "kidA", await es256("kidB"))).toMatchObject({
+      error: "BAD_USER_INPUT",
+      message: expect.stringContaining('"kidA"'),
+    });
     expect(kids(await api.getJsonWebKeySet(set))).toEqual(["dup"]);
   });
 });

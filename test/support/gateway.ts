@@ -22,7 +22,11 @@ export interface RunningGateway {
   origin: string;
   client: Client;
   /** POSTs a raw GraphQL document, with extra headers (e.g. `authorization`). */
-  graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  graphql(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,13 @@ export interface StartOptions {
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   // KEY_POOL_SIZE=0 unless a test asks for the pool: its background fills would add SQL statements and
   // make RSA creates come from the pool or not depending on timing (test/persistence/pool/key-pool.test.ts tests it).
-  const config = loadConfig({ DATABASE_URL: options.databaseUrl, MIGRATE_ON_START: options.migrated ? "false" : "true", SECRETS_SYSTEM: TEST_SECRET, KEY_POOL_SIZE: "0", ...options.env });
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    MIGRATE_ON_START: options.migrated ? "false" : "true",
+    SECRETS_SYSTEM: TEST_SECRET,
+    KEY_POOL_SIZE: "0",
+    ...options.env,
+  });
   const capture = options.logger === undefined ? new LogCapture() : undefined;
   const app = await createApp(config, {
     generate: { rsaModulusLength: options.rsaModulusLength ?? 2048 },

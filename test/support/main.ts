@@ -21,7 +21,10 @@ export function spawnMain(env: Record<string, string>, cwd = root): ChildProcess
 }
 
 /** Runs src/main.ts until it exits, for start-up refusals. A gateway that starts serving instead is stopped and reported as code null. */
-export function runMain(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+export function runMain(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawnMain(env);
     let output = "";

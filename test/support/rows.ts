@@ -51,14 +51,21 @@ export function keyRows(url: string) {
 
 /** The audit trail as stored, oldest first. */
 export function auditRows(url: string) {
-  return queryRows(url, `SELECT seq, actor, transport, operation, "set", kid, outcome, "requestId" FROM audit_event ORDER BY seq`);
+  return queryRows(
+    url,
+    `SELECT seq, actor, transport, operation, "set", kid, outcome, "requestId" FROM audit_event ORDER BY seq`,
+  );
 }
 
 /** Every table's every value, as text: for "this secret is stored nowhere" searches. */
 export async function everyStoredValue(url: string): Promise<string> {
   const tables = url.startsWith("file:")
     ? (await queryRows(url, "SELECT name FROM sqlite_master WHERE type = 'table'")).map((row) => String(row.name))
-    : (await queryRows(url, "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")).map((row) => String(row.name));
-  const dumps = await Promise.all(tables.map(async (table) => JSON.stringify(await queryRows(url, `SELECT * FROM "${table}"`))));
+    : (await queryRows(url, "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")).map((row) =>
+        String(row.name),
+      );
+  const dumps = await Promise.all(
+    tables.map(async (table) => JSON.stringify(await queryRows(url, `SELECT * FROM "${table}"`))),
+  );
   return dumps.join("\n");
 }

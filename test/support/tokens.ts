@@ -10,14 +10,24 @@ import { PrismaTokenStore } from "../../src/persistence/tokens/token-store.js";
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
 
-export async function issue(database: Database, scopes: readonly Scope[], name = uniqueName(scopes.join("+") || "none")): Promise<string> {
+export async function issue(
+  database: Database,
+  scopes: readonly Scope[],
+  name = uniqueName(scopes.join("+") || "none"),
+): Promise<string> {
   return (await issueToken(new PrismaTokenStore(database), { name, scopes })).token;
 }
 
 /** A token that expired a minute ago. */
 export async function issueExpired(database: Database, scopes: readonly Scope[] = SCOPES): Promise<string> {
   const issuedAt = new Date(Date.now() - 120_000);
-  return (await issueToken(new PrismaTokenStore(database), { name: uniqueName("expired"), scopes, expiresInMs: 60_000 }, issuedAt)).token;
+  return (
+    await issueToken(
+      new PrismaTokenStore(database),
+      { name: uniqueName("expired"), scopes, expiresInMs: 60_000 },
+      issuedAt,
+    )
+  ).token;
 }
 
 /** A token that was revoked. */
@@ -36,7 +46,8 @@ export function withWrongSecret(token: string): string {
   return token.slice(0, cut) + flipped;
 }
 
-export const bearer = (token: string | undefined): Record<string, string> => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+export const bearer = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { authorization: `Bearer ${token}` };
 
 /**
  * The credential kinds of the authorization matrix: no token, each way a credential can be invalid,
@@ -73,6 +84,7 @@ export async function issueTokenKinds(database: Database): Promise<Map<string, s
     ["every scope", `Bearer ${all}`],
   ]);
   for (const scope of SCOPES) headers.set(`only ${scope}`, `Bearer ${await issue(database, [scope])}`);
-  for (const kind of TOKEN_KINDS) if (!headers.has(kind.name)) throw new Error(`no token issued for the kind ${kind.name}`);
+  for (const kind of TOKEN_KINDS)
+    if (!headers.has(kind.name)) throw new Error(`no token issued for the kind ${kind.name}`);
   return headers;
 }

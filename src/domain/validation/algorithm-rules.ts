@@ -70,17 +70,29 @@ const REFUSED_ALGORITHMS: ReadonlyMap<string, string> = new Map([
 export function checkAlg(key: Jwk): AlgorithmRule | undefined {
   const { alg } = key;
   if (alg === undefined) return undefined;
-  const refusal = REFUSED_ALGORITHMS.get(alg) ?? (alg.startsWith("PBES2") ? "password-based key wrapping is not supported" : undefined);
-  if (refusal !== undefined) throw new InvalidKeyError("ALG_NOT_ALLOWED", `alg ${quote(alg)} is not allowed: ${refusal}`);
+  const refusal =
+    REFUSED_ALGORITHMS.get(alg) ??
+    (alg.startsWith("PBES2") ? "password-based key wrapping is not supported" : undefined);
+  if (refusal !== undefined)
+    throw new InvalidKeyError("ALG_NOT_ALLOWED", `alg ${quote(alg)} is not allowed: ${refusal}`);
   const rule = ALGORITHMS.get(alg);
   if (rule === undefined) {
-    throw new InvalidKeyError("ALG_NOT_ALLOWED", `alg ${quote(alg)} is not an algorithm jwk-gateway accepts (names are case-sensitive)`);
+    throw new InvalidKeyError(
+      "ALG_NOT_ALLOWED",
+      `alg ${quote(alg)} is not an algorithm jwk-gateway accepts (names are case-sensitive)`,
+    );
   }
-  const fits = rule.keys.some((allowed) => allowed.kty === key.kty && (allowed.crv === undefined || key.crv === undefined || allowed.crv.includes(key.crv)));
+  const fits = rule.keys.some(
+    (allowed) =>
+      allowed.kty === key.kty && (allowed.crv === undefined || key.crv === undefined || allowed.crv.includes(key.crv)),
+  );
   if (!fits) {
     const wanted = rule.keys.map(({ kty, crv }) => (crv ? `${kty} (${crv.join(", ")})` : kty)).join(" or ");
     const actual = key.crv === undefined ? key.kty : `${key.kty} ${quote(key.crv)}`;
-    throw new InvalidKeyError("ALG_KEY_MISMATCH", `alg ${quote(alg)} needs an ${wanted} key, not ${actual} (one key, one algorithm: RFC 8725 §3.1)`);
+    throw new InvalidKeyError(
+      "ALG_KEY_MISMATCH",
+      `alg ${quote(alg)} needs an ${wanted} key, not ${actual} (one key, one algorithm: RFC 8725 §3.1)`,
+    );
   }
   return rule;
 }
@@ -90,7 +102,10 @@ export function checkUse(key: Jwk, rule: AlgorithmRule | undefined): void {
   if (use === undefined) return;
   if (use !== "sig" && use !== "enc") throw new InvalidKeyError("BAD_USE", 'Member "use" must be "sig" or "enc"');
   if (rule !== undefined && rule.use !== use) {
-    throw new InvalidKeyError("USE_ALG_MISMATCH", `alg ${quote(key.alg ?? "")} is ${kindOf(rule)} algorithm, so "use" must be "${rule.use}"`);
+    throw new InvalidKeyError(
+      "USE_ALG_MISMATCH",
+      `alg ${quote(key.alg ?? "")} is ${kindOf(rule)} algorithm, so "use" must be "${rule.use}"`,
+    );
   }
 }
 
@@ -105,20 +120,37 @@ const ALL_KEY_OPS: readonly string[] = [...KEY_OPS_OF.sig, ...KEY_OPS_OF.enc];
 
 export function checkKeyOps(keyOps: unknown, key: Jwk, rule: AlgorithmRule | undefined): void {
   if (keyOps === undefined || keyOps === null) return;
-  if (!Array.isArray(keyOps) || keyOps.length === 0 || !keyOps.every((op) => typeof op === "string" && ALL_KEY_OPS.includes(op))) {
-    throw new InvalidKeyError("BAD_KEY_OPS", `Member "key_ops" must be a non-empty array of ${ALL_KEY_OPS.join(", ")} (RFC 7517 §4.3)`);
+  if (
+    !Array.isArray(keyOps) ||
+    keyOps.length === 0 ||
+    !keyOps.every((op) => typeof op === "string" && ALL_KEY_OPS.includes(op))
+  ) {
+    throw new InvalidKeyError(
+      "BAD_KEY_OPS",
+      `Member "key_ops" must be a non-empty array of ${ALL_KEY_OPS.join(", ")} (RFC 7517 §4.3)`,
+    );
   }
-  if (new Set(keyOps).size !== keyOps.length) throw new InvalidKeyError("BAD_KEY_OPS", 'Member "key_ops" must not repeat an operation');
+  if (new Set(keyOps).size !== keyOps.length)
+    throw new InvalidKeyError("BAD_KEY_OPS", 'Member "key_ops" must not repeat an operation');
   const uses = new Set(keyOps.map((op) => (KEY_OPS_OF.sig.includes(op as string) ? "sig" : "enc")));
   if (uses.size > 1) {
-    throw new InvalidKeyError("BAD_KEY_OPS", 'Member "key_ops" must not mix signature (sign, verify) and encryption operations (RFC 7517 §4.3)');
+    throw new InvalidKeyError(
+      "BAD_KEY_OPS",
+      'Member "key_ops" must not mix signature (sign, verify) and encryption operations (RFC 7517 §4.3)',
+    );
   }
   const [opsUse] = uses as Set<KeyUse>;
   if (key.use !== undefined && key.use !== opsUse) {
-    throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `With "use" "${key.use}", "key_ops" may hold only ${KEY_OPS_OF[key.use as KeyUse].join(", ")}`);
+    throw new InvalidKeyError(
+      "KEY_OPS_USE_MISMATCH",
+      `With "use" "${key.use}", "key_ops" may hold only ${KEY_OPS_OF[key.use as KeyUse].join(", ")}`,
+    );
   }
   if (rule !== undefined && rule.use !== opsUse) {
-    throw new InvalidKeyError("KEY_OPS_USE_MISMATCH", `alg ${quote(key.alg ?? "")} is ${kindOf(rule)} algorithm, so "key_ops" may hold only ${KEY_OPS_OF[rule.use].join(", ")}`);
+    throw new InvalidKeyError(
+      "KEY_OPS_USE_MISMATCH",
+      `alg ${quote(key.alg ?? "")} is ${kindOf(rule)} algorithm, so "key_ops" may hold only ${KEY_OPS_OF[rule.use].join(", ")}`,
+    );
   }
 }
 

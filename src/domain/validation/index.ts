@@ -69,17 +69,24 @@ export function validateJwk(input: JwkInput | Jwk): Jwk {
 export function validateKeySet(keys: readonly (JwkInput | Jwk)[]): Jwk[] {
   if (!Array.isArray(keys)) throw new TypeError("validateKeySet: keys must be an array");
   if (keys.length > MAX_KEYS_PER_SET) {
-    throw new BadInputError(`A key set holds at most ${MAX_KEYS_PER_SET} keys; this one has ${keys.length}`, "TOO_MANY_KEYS");
+    throw new BadInputError(
+      `A key set holds at most ${MAX_KEYS_PER_SET} keys; this one has ${keys.length}`,
+      "TOO_MANY_KEYS",
+    );
   }
   if (Buffer.byteLength(JSON.stringify(keys)) > MAX_KEY_SET_BYTES) {
-    throw new BadInputError(`A serialized key set must be at most ${MAX_KEY_SET_BYTES / 1024} KiB`, "KEY_SET_TOO_LARGE");
+    throw new BadInputError(
+      `A serialized key set must be at most ${MAX_KEY_SET_BYTES / 1024} KiB`,
+      "KEY_SET_TOO_LARGE",
+    );
   }
   const validated = keys.map((input, index) => {
     try {
       return validateJwk(input);
     } catch (error) {
       // Say which key failed; the reason stays the rule's own.
-      if (error instanceof InvalidKeyError) throw new InvalidKeyError(error.reason ?? "INVALID_KEY", `keys[${index}]: ${error.message}`);
+      if (error instanceof InvalidKeyError)
+        throw new InvalidKeyError(error.reason ?? "INVALID_KEY", `keys[${index}]: ${error.message}`);
       throw error;
     }
   });
@@ -105,7 +112,9 @@ function checkUniqueKids(keys: readonly Jwk[]): void {
   keys.forEach((key, index) => {
     const first = seen.get(key.kid);
     if (first !== undefined) {
-      throw new ConflictError(`Two keys share kid ${quote(key.kid)} (keys[${first}] and keys[${index}]); every kid in a set must be unique`);
+      throw new ConflictError(
+        `Two keys share kid ${quote(key.kid)} (keys[${first}] and keys[${index}]); every kid in a set must be unique`,
+      );
     }
     seen.set(key.kid, index);
   });

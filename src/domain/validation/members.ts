@@ -51,7 +51,11 @@ export function checkKeySize(input: JwkInput): void {
   // (README, "Limits") is not the only way in. Every value costs at least a byte of JSON, so more
   // than MAX_KEY_BYTES of them is too large anyway.
   const shape = jsonShapeProblem(input, MAX_JSON_DEPTH, MAX_KEY_BYTES);
-  if (shape === "too-deep") throw new InvalidKeyError("KEY_TOO_DEEP", `A JSON Web Key must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`);
+  if (shape === "too-deep")
+    throw new InvalidKeyError(
+      "KEY_TOO_DEEP",
+      `A JSON Web Key must not nest objects and arrays more than ${MAX_JSON_DEPTH} levels deep`,
+    );
   if (shape === "too-many" || Buffer.byteLength(JSON.stringify(input)) > MAX_KEY_BYTES) {
     throw new InvalidKeyError("KEY_TOO_LARGE", `A serialized JSON Web Key must be at most ${MAX_KEY_BYTES / 1024} KiB`);
   }
@@ -79,7 +83,10 @@ export function readMembers(input: JwkInput, kty: KeyType): Jwk {
     const value = input[name];
     if (value === undefined || value === null) continue;
     if (name === "oth") {
-      throw new InvalidKeyError("UNSUPPORTED_MEMBER", 'Member "oth" (multi-prime RSA, RFC 7518 §6.3.2.7) is not supported; use a two-prime key');
+      throw new InvalidKeyError(
+        "UNSUPPORTED_MEMBER",
+        'Member "oth" (multi-prime RSA, RFC 7518 §6.3.2.7) is not supported; use a two-prime key',
+      );
     }
     if (!KNOWN_MEMBERS.has(name)) continue; // dropped silently, as Hydra does
     if (!MEMBERS_OF[kty].has(name as Member)) {
@@ -98,7 +105,9 @@ export function readMembers(input: JwkInput, kty: KeyType): Jwk {
     }
   }
   if (foreign.length > 0) {
-    const own = [...MEMBERS_OF[kty]].filter((member) => member !== "x5c" && !(COMMON_MEMBERS as readonly string[]).includes(member));
+    const own = [...MEMBERS_OF[kty]].filter(
+      (member) => member !== "x5c" && !(COMMON_MEMBERS as readonly string[]).includes(member),
+    );
     throw new InvalidKeyError(
       "WRONG_MEMBERS",
       `${foreign.map((name) => `"${name}"`).join(", ")} ${foreign.length === 1 ? "is not a member" : "are not members"} of an ${kty} key; an ${kty} key has ${own.join(", ")}`,

@@ -19,12 +19,17 @@ const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 export function checkOkp(key: Jwk): void {
   const crv = required(key, "crv");
   if (crv !== "Ed25519") {
-    const known = UNSUPPORTED_OKP_CURVES.includes(crv) ? `Curve ${crv} is not supported` : `${quote(crv)} is not an OKP curve`;
+    const known = UNSUPPORTED_OKP_CURVES.includes(crv)
+      ? `Curve ${crv} is not supported`
+      : `${quote(crv)} is not an OKP curve`;
     throw new InvalidKeyError("UNSUPPORTED_CURVE", `${known}; OKP keys must use Ed25519`);
   }
   const x = decodeBase64url("x", required(key, "x"));
   if (x.length !== ED25519_BYTES) {
-    throw new InvalidKeyError("OKP_POINT_INVALID", `"x" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`);
+    throw new InvalidKeyError(
+      "OKP_POINT_INVALID",
+      `"x" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`,
+    );
   }
   checkEd25519Point(x);
   if (key.d !== undefined) checkEd25519PrivateKey(decodeBase64url("d", key.d), x);
@@ -46,7 +51,10 @@ function checkEd25519Point(x: Buffer): void {
 /** Node silently re-derives `x` from `d`, so derive it ourselves and compare. */
 function checkEd25519PrivateKey(d: Buffer, x: Buffer): void {
   if (d.length !== ED25519_BYTES) {
-    throw new InvalidKeyError("OKP_D_MISMATCH", `"d" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`);
+    throw new InvalidKeyError(
+      "OKP_D_MISMATCH",
+      `"d" of an Ed25519 key must be exactly ${ED25519_BYTES} bytes (RFC 8037 §2)`,
+    );
   }
   const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, d]), format: "der", type: "pkcs8" });
   const derived = createPublicKey(privateKey).export({ format: "jwk" }).x;

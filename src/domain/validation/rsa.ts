@@ -6,7 +6,13 @@
 import { bytesToBigInt, decodeBase64url, decodeBase64urlUInt } from "../base64url.js";
 import { InvalidKeyError } from "../../errors.js";
 import type { Jwk } from "../jwk.js";
-import { hasRocaFingerprint, isProbablePrime, isProbablePrimeModulus, smallFactorOf, TRIAL_DIVISION_BOUND } from "../rsa-checks.js";
+import {
+  hasRocaFingerprint,
+  isProbablePrime,
+  isProbablePrimeModulus,
+  smallFactorOf,
+  TRIAL_DIVISION_BOUND,
+} from "../rsa-checks.js";
 import { required, RSA_PRIVATE_MEMBERS } from "./members.js";
 
 /** RSA modulus bounds in bits (RFC 7518 §3.3; the upper bound caps the work one key can cost). */
@@ -35,7 +41,10 @@ export function checkRsa(key: Jwk): void {
 function checkRsaModulus(n: bigint): void {
   const bits = n.toString(2).length;
   if (bits < RSA_MIN_BITS) {
-    throw new InvalidKeyError("RSA_TOO_SMALL", `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3); this one has ${bits}`);
+    throw new InvalidKeyError(
+      "RSA_TOO_SMALL",
+      `RSA keys must be at least ${RSA_MIN_BITS} bits (RFC 7518 §3.3); this one has ${bits}`,
+    );
   }
   if (bits > RSA_MAX_BITS) {
     throw new InvalidKeyError("RSA_TOO_LARGE", `RSA keys must be at most ${RSA_MAX_BITS} bits; this one has ${bits}`);
@@ -67,13 +76,19 @@ function checkRsaModulusFactors(n: bigint): void {
 /** A prime n is no RSA modulus: φ(n) = n − 1, so anyone computes d from e. */
 function checkRsaModulusNotPrime(n: bigint): void {
   if (isProbablePrimeModulus(n)) {
-    throw new InvalidKeyError("RSA_PRIME_MODULUS", 'The RSA modulus "n" is prime (Miller–Rabin), so anyone can compute the private key; an RSA modulus is the product of two primes');
+    throw new InvalidKeyError(
+      "RSA_PRIME_MODULUS",
+      'The RSA modulus "n" is prime (Miller–Rabin), so anyone can compute the private key; an RSA modulus is the product of two primes',
+    );
   }
 }
 
 function checkRsaExponent(e: bigint): void {
   if (e % 2n === 0n || e <= RSA_MIN_EXPONENT || e >= RSA_MAX_EXPONENT) {
-    throw new InvalidKeyError("RSA_BAD_EXPONENT", 'The RSA exponent "e" must be odd, greater than 2^16 and less than 2^256 (FIPS 186-5); 65537 is the usual value');
+    throw new InvalidKeyError(
+      "RSA_BAD_EXPONENT",
+      'The RSA exponent "e" must be odd, greater than 2^16 and less than 2^256 (FIPS 186-5); 65537 is the usual value',
+    );
   }
 }
 
@@ -89,8 +104,11 @@ function checkRsaPrivateKey(key: Jwk, n: bigint, e: bigint): void {
       `An RSA private key needs all of ${RSA_PRIVATE_MEMBERS.join(", ")}; missing: ${missing.join(", ")}`,
     );
   }
-  const [d, p, q, dp, dq, qi] = RSA_PRIVATE_MEMBERS.map((member) => bytesToBigInt(decodeBase64url(member, key[member] as string)));
-  const mismatch = (rule: string) => new InvalidKeyError("RSA_KEY_MISMATCH", `The RSA private key does not match its public key: ${rule}`);
+  const [d, p, q, dp, dq, qi] = RSA_PRIVATE_MEMBERS.map((member) =>
+    bytesToBigInt(decodeBase64url(member, key[member] as string)),
+  );
+  const mismatch = (rule: string) =>
+    new InvalidKeyError("RSA_KEY_MISMATCH", `The RSA private key does not match its public key: ${rule}`);
   if (p <= 1n || q <= 1n || p * q !== n) throw mismatch("p·q must equal n");
   if (d <= 0n || d >= n) throw mismatch("d must be between 1 and n");
   if ((e * d) % lcm(p - 1n, q - 1n) !== 1n) throw mismatch("e·d must be 1 modulo lcm(p−1, q−1)");
@@ -111,11 +129,20 @@ function checkRsaPrivateKey(key: Jwk, n: bigint, e: bigint): void {
 function checkRsaPrimes(p: bigint, q: bigint): void {
   const spread = Math.abs(p.toString(2).length - q.toString(2).length);
   if (spread > RSA_PRIME_SIZE_SPREAD) {
-    throw new InvalidKeyError("RSA_UNBALANCED_PRIMES", `The RSA primes "p" and "q" must have about the same size (within ${RSA_PRIME_SIZE_SPREAD} bits of each other)`);
+    throw new InvalidKeyError(
+      "RSA_UNBALANCED_PRIMES",
+      `The RSA primes "p" and "q" must have about the same size (within ${RSA_PRIME_SIZE_SPREAD} bits of each other)`,
+    );
   }
-  for (const [member, value] of [["p", p], ["q", q]] as const) {
+  for (const [member, value] of [
+    ["p", p],
+    ["q", q],
+  ] as const) {
     if (!isProbablePrime(value)) {
-      throw new InvalidKeyError("RSA_COMPOSITE_PRIME", `The RSA prime "${member}" is not prime (Miller–Rabin), so the key does not work as an RSA key; generate a new key`);
+      throw new InvalidKeyError(
+        "RSA_COMPOSITE_PRIME",
+        `The RSA prime "${member}" is not prime (Miller–Rabin), so the key does not work as an RSA key; generate a new key`,
+      );
     }
   }
 }

@@ -20,20 +20,33 @@ export function checkX5c(key: Jwk): void {
   const certificates = chain.map((encoded, index) => parseCertificate(encoded, index));
   const leaf = leafPublicJwk(certificates[0]);
   if (leaf === undefined || !samePublicKey(key, leaf)) {
-    throw new InvalidKeyError("X5C_MISMATCH", 'The public key of the first "x5c" certificate must be the key itself (RFC 7517 §4.7)');
+    throw new InvalidKeyError(
+      "X5C_MISMATCH",
+      'The public key of the first "x5c" certificate must be the key itself (RFC 7517 §4.7)',
+    );
   }
 }
 
 /** `x5t` / `x5t#S256` must be the canonical base64url SHA-1 / SHA-256 of the leaf DER; then dropped. */
 export function checkX5t(input: JwkInput, key: Jwk): void {
-  for (const [member, hash] of [["x5t", "sha1"], ["x5t#S256", "sha256"]] as const) {
+  for (const [member, hash] of [
+    ["x5t", "sha1"],
+    ["x5t#S256", "sha256"],
+  ] as const) {
     const value = input[member];
     if (value === undefined || value === null) continue;
     if (typeof value !== "string") throw new InvalidKeyError("BAD_MEMBER_TYPE", `Member "${member}" must be a string`);
     const leaf = key.x5c?.[0];
-    if (leaf === undefined) throw new InvalidKeyError("X5T_MISMATCH", `Member "${member}" needs "x5c": it is the thumbprint of the first certificate`);
+    if (leaf === undefined)
+      throw new InvalidKeyError(
+        "X5T_MISMATCH",
+        `Member "${member}" needs "x5c": it is the thumbprint of the first certificate`,
+      );
     if (value !== createHash(hash).update(Buffer.from(leaf, "base64")).digest("base64url")) {
-      throw new InvalidKeyError("X5T_MISMATCH", `Member "${member}" must be the base64url ${hash === "sha1" ? "SHA-1" : "SHA-256"} of the first "x5c" certificate (RFC 7517 §4.8, §4.9)`);
+      throw new InvalidKeyError(
+        "X5T_MISMATCH",
+        `Member "${member}" must be the base64url ${hash === "sha1" ? "SHA-1" : "SHA-256"} of the first "x5c" certificate (RFC 7517 §4.8, §4.9)`,
+      );
     }
   }
 }

@@ -45,7 +45,10 @@ export class PrismaAuditLog implements AuditLog {
       run: this.run,
       max: MAX_AUDIT_BATCH,
       commit: (rows) => this.insert(rows),
-      failed: (batch, error) => (batch.length > 1 && !(error instanceof UnavailableError) ? this.oneByOne(batch, error) : rejectAll(batch, error)),
+      failed: (batch, error) =>
+        batch.length > 1 && !(error instanceof UnavailableError)
+          ? this.oneByOne(batch, error)
+          : rejectAll(batch, error),
     });
   }
 
@@ -86,7 +89,11 @@ export class PrismaAuditLog implements AuditLog {
 
   async list({ limit, before }: AuditQuery): Promise<AuditEvent[]> {
     const rows = await this.run(() =>
-      this.db.auditEvent.findMany({ where: before === undefined ? {} : { seq: { lt: before } }, orderBy: { seq: "desc" }, take: limit }),
+      this.db.auditEvent.findMany({
+        where: before === undefined ? {} : { seq: { lt: before } },
+        orderBy: { seq: "desc" },
+        take: limit,
+      }),
     );
     return rows.map((row) => ({
       seq: row.seq,

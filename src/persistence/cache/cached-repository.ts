@@ -36,7 +36,12 @@ export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
     this.sets = new CoherentCache<readonly Jwk[]>(feed, {
       maxWeight: options.maxKeys,
       weigh: (keys) => Math.max(1, keys.length),
-      affected: (change) => (change.kind === "key-set" ? [change.set] : change.kind === "key-sets" || change.kind === "everything" ? "all" : []),
+      affected: (change) =>
+        change.kind === "key-set"
+          ? [change.set]
+          : change.kind === "key-sets" || change.kind === "everything"
+            ? "all"
+            : [],
     });
   }
 

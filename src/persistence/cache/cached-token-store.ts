@@ -31,7 +31,8 @@ export interface CachedTokenStoreOptions {
 }
 
 /** The changes that concern tokens. */
-const tokensChanged = (change: Change): "all" | [] => (change.kind === "tokens" || change.kind === "everything" ? "all" : []);
+const tokensChanged = (change: Change): "all" | [] =>
+  change.kind === "tokens" || change.kind === "everything" ? "all" : [];
 
 const NONE_ACTIVE = "none-active";
 
@@ -73,7 +74,10 @@ export class CachedTokenStore implements TokenStore {
 
   async hasActiveTokens(now: Date): Promise<boolean> {
     const at = now.getTime();
-    const answer = await this.openMode.get(NONE_ACTIVE, async () => ({ active: await this.inner.hasActiveTokens(now), at }));
+    const answer = await this.openMode.get(NONE_ACTIVE, async () => ({
+      active: await this.inner.hasActiveTokens(now),
+      at,
+    }));
     if (answer.active) return true;
     // "None active at answer.at" says nothing about an earlier instant (a token may have expired since).
     return at >= answer.at ? false : this.inner.hasActiveTokens(now);

@@ -22,7 +22,11 @@ const HEARTBEAT_MS = 5000;
 /** How the feed's LISTEN connection shows in pg_stat_activity. */
 export const FEED_APPLICATION_NAME = "jwk-gateway change feed";
 
-export async function openChangeFeed(database: Database, url: string, options: ChangeFeedOptions = {}): Promise<ChangeFeed> {
+export async function openChangeFeed(
+  database: Database,
+  url: string,
+  options: ChangeFeedOptions = {},
+): Promise<ChangeFeed> {
   return database.provider === "postgres"
     ? PostgresChangeFeed.open(url, database.timeouts, options)
     : new SqliteChangeFeed(sqliteFilePath(url), database.timeouts.sqliteBusyMs);
@@ -145,7 +149,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     private readonly options: ChangeFeedOptions,
   ) {
     this.heartbeat = setInterval(() => {
-      if (this.connected && this.inFlightSince === undefined && Date.now() - this.lastAnswer >= HEARTBEAT_MS) void this.syncNow();
+      if (this.connected && this.inFlightSince === undefined && Date.now() - this.lastAnswer >= HEARTBEAT_MS)
+        void this.syncNow();
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -179,7 +184,6 @@ export class PostgresChangeFeed implements ChangeFeed {
     });
   }
 
-
   subscribe(listener: (change: Change) => void): () => void {
     return this.subscribers.add(listener);
   }
@@ -205,7 +209,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     // Unanswered for feedSyncMs: the connection cannot vouch for anything any more.
     const stalled = setTimeout(() => {
       if (this.client === client && this.inFlightSince === sentAt) {
-        this.lost(client, new Error(`the change feed's Postgres connection did not answer within ${this.timeouts.feedSyncMs} ms`));
+        this.lost(
+          client,
+          new Error(`the change feed's Postgres connection did not answer within ${this.timeouts.feedSyncMs} ms`),
+        );
       }
     }, this.timeouts.feedSyncMs);
     const settle = (answered: boolean) => {

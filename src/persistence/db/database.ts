@@ -147,7 +147,9 @@ function withSqlitePragmas(inner: SqlDriverAdapterFactory, pragmas: SqlitePragma
       const adapter = await inner.connect();
       try {
         await adapter.executeScript(setup);
-        const actual = await readPragmas(pragmas, (sql) => adapter.queryRaw({ sql, args: [], argTypes: [] }).then((result) => result.rows[0]?.[0]));
+        const actual = await readPragmas(pragmas, (sql) =>
+          adapter.queryRaw({ sql, args: [], argTypes: [] }).then((result) => result.rows[0]?.[0]),
+        );
         assertPragmas(pragmas, actual);
       } catch (error) {
         await adapter.dispose().catch(() => {});
@@ -169,7 +171,10 @@ async function checkSqlitePragmas(client: Db, pragmas: SqlitePragmas): Promise<v
   );
 }
 
-async function readPragmas(pragmas: SqlitePragmas, read: (sql: string) => Promise<unknown>): Promise<Record<PragmaName, unknown>> {
+async function readPragmas(
+  pragmas: SqlitePragmas,
+  read: (sql: string) => Promise<unknown>,
+): Promise<Record<PragmaName, unknown>> {
   const out = {} as Record<PragmaName, unknown>;
   for (const name of Object.keys(pragmas) as PragmaName[]) {
     out[name] = await read(`PRAGMA ${name}`);

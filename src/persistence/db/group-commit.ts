@@ -85,4 +85,3 @@ export class GroupCommit<T> {
     for (const write of batch) write.resolve();
   }
 }
-

@@ -68,8 +68,14 @@ const FILTERS = { externalTables: [], externalEnums: [] };
 export function migrate(command: "create", options: MigrateOptions): Promise<CreatedMigration | null>;
 export function migrate(command: "deploy", options: MigrateOptions): Promise<DeployResult>;
 export function migrate(command: "status", options: MigrateOptions): Promise<MigrationStatus>;
-export function migrate(command: MigrateCommand, options: MigrateOptions): Promise<CreatedMigration | null | DeployResult | MigrationStatus>;
-export async function migrate(command: MigrateCommand, options: MigrateOptions): Promise<CreatedMigration | null | DeployResult | MigrationStatus> {
+export function migrate(
+  command: MigrateCommand,
+  options: MigrateOptions,
+): Promise<CreatedMigration | null | DeployResult | MigrationStatus>;
+export async function migrate(
+  command: MigrateCommand,
+  options: MigrateOptions,
+): Promise<CreatedMigration | null | DeployResult | MigrationStatus> {
   if (providerOf(options.url) !== options.provider) {
     throw new Error(`DATABASE_URL is not a ${options.provider} URL`);
   }
@@ -129,9 +135,14 @@ export function migrationChecksum(sql: string): string {
 async function status(engine: SchemaEngine, list: MigrationList): Promise<MigrationStatus> {
   const all = list.migrationDirectories.map((directory) => directory.path);
   try {
-    const result = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: FILTERS });
+    const result = await engine.diagnoseMigrationHistory({
+      migrationsList: list,
+      optInToShadowDatabase: false,
+      filters: FILTERS,
+    });
     const history = result.history;
-    const pending = history && history.diagnostic !== "migrationsDirectoryIsBehind" ? history.unappliedMigrationNames : [];
+    const pending =
+      history && history.diagnostic !== "migrationsDirectoryIsBehind" ? history.unappliedMigrationNames : [];
     const unknown = history && history.diagnostic !== "databaseIsBehind" ? history.unpersistedMigrationNames : [];
     const edited = result.editedMigrationNames;
     const failed = result.failedMigrationNames;
@@ -146,7 +157,14 @@ async function status(engine: SchemaEngine, list: MigrationList): Promise<Migrat
   } catch (error) {
     // Workaround 9 (schema-engine.ts): a database without `_prisma_migrations` has nothing applied.
     if (errorCode(error) === "P1014") {
-      return { upToDate: all.length === 0, pending: all, edited: [], failed: [], unknown: [], hasMigrationsTable: false };
+      return {
+        upToDate: all.length === 0,
+        pending: all,
+        edited: [],
+        failed: [],
+        unknown: [],
+        hasMigrationsTable: false,
+      };
     }
     throw error;
   }
@@ -169,7 +187,8 @@ async function schemaFiles(providerDir: string): Promise<SchemaContainer[]> {
   try {
     await walk(providerDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`No Prisma schema folder at ${providerDir}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new Error(`No Prisma schema folder at ${providerDir}`, { cause: error });
     throw error;
   }
   // The engine panics (and takes the process down) on an empty schema list.
@@ -242,7 +261,11 @@ export function describeMigrationError(error: unknown, provider: Provider): stri
       ? "the SQLite database is locked by another process (a running gateway or migration): applying migrations needs it alone, so stop the other gateways first"
       : "the database did not answer in time";
   }
-  const first = message.split("\n").map((line) => line.trim()).find((line) => line !== "") ?? "unknown error";
+  const first =
+    message
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line !== "") ?? "unknown error";
   return first.replace(/^Error in the underlying connector \(WASM_ERROR\): /, "").slice(0, 300);
 }
 

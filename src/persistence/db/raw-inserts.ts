@@ -40,14 +40,36 @@ const AUDIT_COLUMNS = ["at", "requestId", "actor", "transport", "operation", "se
 const KEY_COLUMNS = ["set", "kid", "format", "data", "kekId", "createdAt"] as const;
 
 export function insertAuditRows(provider: Provider, rows: readonly AuditRowValues[]): RawInsert {
-  return insert(provider, "audit_event", AUDIT_COLUMNS, rows, (row) => [dateTime(provider, row.at), row.requestId, row.actor, row.transport, row.operation, row.set, row.kid, row.outcome]);
+  return insert(provider, "audit_event", AUDIT_COLUMNS, rows, (row) => [
+    dateTime(provider, row.at),
+    row.requestId,
+    row.actor,
+    row.transport,
+    row.operation,
+    row.set,
+    row.kid,
+    row.outcome,
+  ]);
 }
 
 export function insertKeyRows(provider: Provider, rows: readonly KeyRowValues[]): RawInsert {
-  return insert(provider, "json_web_key", KEY_COLUMNS, rows, (row) => [row.set, row.kid, row.format, row.data, row.kekId, dateTime(provider, row.createdAt)]);
+  return insert(provider, "json_web_key", KEY_COLUMNS, rows, (row) => [
+    row.set,
+    row.kid,
+    row.format,
+    row.data,
+    row.kekId,
+    dateTime(provider, row.createdAt),
+  ]);
 }
 
-function insert<R>(provider: Provider, table: string, columns: readonly string[], rows: readonly R[], values: (row: R) => unknown[]): RawInsert {
+function insert<R>(
+  provider: Provider,
+  table: string,
+  columns: readonly string[],
+  rows: readonly R[],
+  values: (row: R) => unknown[],
+): RawInsert {
   if (rows.length === 0) throw new TypeError("insert: no rows");
   let n = 0;
   const placeholder = provider === "postgres" ? () => `$${++n}` : () => "?";

@@ -66,7 +66,9 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
   };
   holder[WASM_KEY] ??= (async () => {
     const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
-    const wasmFile = fileURLToPath(new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg")));
+    const wasmFile = fileURLToPath(
+      new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+    );
     const { instance } = await WebAssembly.instantiate(await readFile(wasmFile), { "./schema_engine_bg.js": bg });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
@@ -83,7 +85,11 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
  * the engine opened is closed afterwards, and "External error id#N" in its errors is replaced by the
  * driver's message.
  */
-export async function withEngine<T>(target: EngineTarget, files: SchemaContainer[], run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  target: EngineTarget,
+  files: SchemaContainer[],
+  run: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const bg = await loadEngineModule();
   const opened: SqlDriverAdapter[] = [];
   const factory = await migrationFactory(target, opened);
@@ -103,7 +109,10 @@ export async function withEngine<T>(target: EngineTarget, files: SchemaContainer
 }
 
 /** A migration-aware adapter factory with the workarounds applied; records every adapter it opens. */
-async function migrationFactory(options: EngineTarget, opened: SqlDriverAdapter[]): Promise<SqlMigrationAwareDriverAdapterFactory> {
+async function migrationFactory(
+  options: EngineTarget,
+  opened: SqlDriverAdapter[],
+): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const track = <A extends SqlDriverAdapter>(adapter: A): A => {
     const dispose = adapter.dispose.bind(adapter);
     let disposed: Promise<void> | undefined;
@@ -178,8 +187,11 @@ function retryMultiStatement<A extends SqlDriverAdapter>(adapter: A): A {
 
 /** Workaround 11: the whole script in one simple query. */
 function wholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
-  const driver = (adapter as unknown as { underlyingDriver(): { query(sql: string): Promise<unknown> } }).underlyingDriver?.();
-  if (!driver || typeof driver.query !== "function") throw new Error("adapter-pg changed: underlyingDriver() is gone; re-check the migration tool's workarounds");
+  const driver = (
+    adapter as unknown as { underlyingDriver(): { query(sql: string): Promise<unknown> } }
+  ).underlyingDriver?.();
+  if (!driver || typeof driver.query !== "function")
+    throw new Error("adapter-pg changed: underlyingDriver() is gone; re-check the migration tool's workarounds");
   adapter.executeScript = async (script: string) => {
     await driver.query(script);
   };
@@ -191,7 +203,8 @@ function reportCharAsText<A extends SqlDriverAdapter>(adapter: A): A {
   type Io = { performIO(query: SqlQuery): Promise<{ fields: { dataTypeID: number }[] }> };
   const patch = (queryable: object) => {
     const target = queryable as Io;
-    if (typeof target.performIO !== "function") throw new Error("adapter-pg changed: performIO is gone; re-check the migration tool's workarounds");
+    if (typeof target.performIO !== "function")
+      throw new Error("adapter-pg changed: performIO is gone; re-check the migration tool's workarounds");
     const performIO = target.performIO.bind(target);
     target.performIO = async (query) => {
       const result = await performIO(query);

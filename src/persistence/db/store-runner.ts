@@ -78,7 +78,7 @@ export function storeRunner(database: Database): <T>(work: () => Promise<T>) => 
       try {
         return await exclusive(() => (Date.now() >= deadline ? Promise.reject(timedOut(callMs)) : work()));
       } catch (error) {
-        const pause = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2)
+        const pause = Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2);
         if (isBusy(error) && Date.now() + pause < deadline) {
           await new Promise((resolve) => setTimeout(resolve, pause));
           continue;
@@ -108,7 +108,11 @@ function formatSeconds(ms: number): string {
 
 /** SQLITE_BUSY: adapter-better-sqlite3 reports it as the driver error kind SocketTimeout. */
 function isBusy(error: unknown): boolean {
-  const e = error as { message?: unknown; code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null;
+  const e = error as {
+    message?: unknown;
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+  } | null;
   return (
     e?.meta?.driverAdapterError?.cause?.kind === "SocketTimeout" ||
     (typeof e?.code === "string" && e.code.startsWith("SQLITE_BUSY")) ||
@@ -144,7 +148,8 @@ export function prismaCode(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   const code = prismaCode(error);
   if (code === "P2002") return true;
-  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause?.kind;
+  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta
+    ?.driverAdapterError?.cause?.kind;
   return code === "P2010" && kind === "UniqueConstraintViolation";
 }
 
@@ -153,7 +158,18 @@ export function isUniqueViolation(error: unknown): boolean {
  * P2028 is the transaction API's error: a batch transaction that could not start within maxWait or
  * finish within its timeout (database.ts), the only way it arises here (no interactive transactions).
  */
-const UNAVAILABLE_CODES = new Set(["P1000", "P1001", "P1002", "P1003", "P1008", "P1010", "P1011", "P1017", "P2024", "P2028"]);
+const UNAVAILABLE_CODES = new Set([
+  "P1000",
+  "P1001",
+  "P1002",
+  "P1003",
+  "P1008",
+  "P1010",
+  "P1011",
+  "P1017",
+  "P2024",
+  "P2028",
+]);
 /** Driver adapter error kinds that mean the same (raw queries report them under P2010). */
 const UNAVAILABLE_KINDS = new Set([
   "AuthenticationFailed",
@@ -174,7 +190,11 @@ const UNAVAILABLE_MESSAGES =
 
 function unavailable(error: unknown): UnavailableError | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const e = error as { name?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  const e = error as {
+    name?: unknown;
+    message?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+  };
   const code = prismaCode(error);
   const kind = e.meta?.driverAdapterError?.cause?.kind;
   const hit =

@@ -22,7 +22,8 @@ export function providerOf(url: string): Provider {
 export function sqliteFilePath(url: string): string {
   if (!url.startsWith("file:")) throw new Error("DATABASE_URL is not a SQLite file: URL");
   const file = url.slice("file:".length);
-  if (file.startsWith("//")) throw new Error("DATABASE_URL: write SQLite URLs as file:./relative.db or file:/absolute.db, not file://");
+  if (file.startsWith("//"))
+    throw new Error("DATABASE_URL: write SQLite URLs as file:./relative.db or file:/absolute.db, not file://");
   if (file.includes("?")) throw new Error("DATABASE_URL: SQLite URLs take no query parameters here");
   if (file === "" || file === ":memory:") throw new Error("DATABASE_URL: a SQLite database needs a file path");
   return file;
@@ -70,7 +71,8 @@ export function discretePgConfig(url: string): PgConfig {
         if (value === "disable") config.ssl = false;
         else if (value === "no-verify") config.ssl = { rejectUnauthorized: false };
         else if (value === "require" || value === "verify-ca" || value === "verify-full") config.ssl = true;
-        else if (value !== "prefer" && value !== "allow") throw new Error(`DATABASE_URL: sslmode=${value} is not supported by the migration tool`);
+        else if (value !== "prefer" && value !== "allow")
+          throw new Error(`DATABASE_URL: sslmode=${value} is not supported by the migration tool`);
         break;
       default:
         throw new Error(`DATABASE_URL: the parameter "${key}" is not supported by the migration tool`);

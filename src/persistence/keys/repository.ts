@@ -98,7 +98,9 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   }
 
   async getKeySet(set: string): Promise<Jwk[]> {
-    const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
+    const rows = await this.run(() =>
+      this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }),
+    );
     // One row that does not open fails the whole set: a set is never served with a key silently missing.
     return rows.map((row) => this.decode(row));
   }
@@ -110,7 +112,9 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
    * (the caller says what it did with them).
    */
   async getReadableKeySet(set: string): Promise<{ keys: Jwk[]; unreadable: KeyIntegrityError[] }> {
-    const rows = await this.run(() => this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }));
+    const rows = await this.run(() =>
+      this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }),
+    );
     const keys: Jwk[] = [];
     const unreadable: KeyIntegrityError[] = [];
     for (const row of rows) {
@@ -118,14 +122,20 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
         keys.push(decodeKey(this.sealer, row));
       } catch (error) {
         // decodeKey's other errors (an unknown format) are about the row too; their messages never echo `data`.
-        unreadable.push(error instanceof KeyIntegrityError ? error : new KeyIntegrityError(row.set, row.kid, error instanceof Error ? error.message : String(error)));
+        unreadable.push(
+          error instanceof KeyIntegrityError
+            ? error
+            : new KeyIntegrityError(row.set, row.kid, error instanceof Error ? error.message : String(error)),
+        );
       }
     }
     return { keys, unreadable };
   }
 
   async getKey(set: string, kid: string): Promise<Jwk | undefined> {
-    const row = await this.run(() => this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }));
+    const row = await this.run(() =>
+      this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }),
+    );
     return row ? this.decode(row) : undefined;
   }
 
@@ -149,14 +159,17 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
         // One timestamp for the whole list: the seq tie-break then makes the last key the newest.
         const now = new Date();
         const writes: Write[] = [this.db.jsonWebKey.deleteMany({ where: { set } })];
-        if (keys.length > 0) writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => this.row(set, key, now)) }));
+        if (keys.length > 0)
+          writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => this.row(set, key, now)) }));
         return [...writes, ...this.audited(audit)];
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
         const kid = duplicateKid(keys);
         throw new ConflictError(
-          kid === undefined ? `The keys for set ${quote(set)} conflict with each other` : `The keys for set ${quote(set)} contain the kid ${quote(kid)} more than once`,
+          kid === undefined
+            ? `The keys for set ${quote(set)} conflict with each other`
+            : `The keys for set ${quote(set)} contain the kid ${quote(kid)} more than once`,
         );
       }
       throw error;
@@ -206,7 +219,8 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     try {
       await this.write(add.set, () => [this.db.jsonWebKey.create({ data: add.row }), ...this.audited(add.audit)]);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`A key with kid ${quote(add.kid)} already exists in set ${quote(add.set)}`);
+      if (isUniqueViolation(error))
+        throw new ConflictError(`A key with kid ${quote(add.kid)} already exists in set ${quote(add.set)}`);
       throw error;
     }
   }
@@ -214,7 +228,10 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   /** SQLite group commit (db/group-commit.ts): the keys of a batch and their audit records, in one transaction. */
   private async insertAdds(batch: readonly PendingAdd[]): Promise<void> {
     // Raw multi-row INSERTs: Prisma compiles every createMany afresh (db/raw-inserts.ts).
-    const keys = insertKeyRows("sqlite", batch.map((add) => add.row));
+    const keys = insertKeyRows(
+      "sqlite",
+      batch.map((add) => add.row),
+    );
     const writes: Write[] = [this.db.$executeRawUnsafe(keys.sql, ...keys.args)];
     const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
     if (audits.length > 0) {

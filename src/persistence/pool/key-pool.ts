@@ -146,7 +146,8 @@ export class KeyPool {
   private readonly dry = new Set<string>();
 
   constructor(options: KeyPoolOptions) {
-    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError("KeyPool: size must be an integer ≥ 1");
+    if (!Number.isInteger(options.size) || options.size < 1)
+      throw new RangeError("KeyPool: size must be an integer ≥ 1");
     const modulusLength = options.generate?.rsaModulusLength ?? DEFAULT_RSA_BITS;
     this.size = options.size;
     this.db = options.database.client;
@@ -184,7 +185,10 @@ export class KeyPool {
         if (!row) {
           if (!this.dry.has(pool.alg)) {
             this.dry.add(pool.alg);
-            this.log.info({ alg: pool.alg, target: this.size }, `RSA key pool: no ${pool.alg} key ready, generating inline until it refills (a larger KEY_POOL_SIZE absorbs bigger bursts)`);
+            this.log.info(
+              { alg: pool.alg, target: this.size },
+              `RSA key pool: no ${pool.alg} key ready, generating inline until it refills (a larger KEY_POOL_SIZE absorbs bigger bursts)`,
+            );
           }
           return undefined;
         }
@@ -218,7 +222,8 @@ export class KeyPool {
           for (const pool of this.pools.values()) await this.topUp(pool);
         } while (this.again && !this.closed);
       } catch (error) {
-        if (!this.closed) this.log.warn({ err: describeError(error) }, "the RSA key pool could not be filled; it tries again later");
+        if (!this.closed)
+          this.log.warn({ err: describeError(error) }, "the RSA key pool could not be filled; it tries again later");
       } finally {
         this.filling = undefined;
       }
@@ -231,7 +236,9 @@ export class KeyPool {
   async count(alg: string): Promise<number> {
     const pool = this.pools.get(alg);
     if (!pool) return 0;
-    const keys = await this.run(() => this.db.pooledKey.count({ where: { alg: pool.alg, modulusLength: pool.modulusLength } }));
+    const keys = await this.run(() =>
+      this.db.pooledKey.count({ where: { alg: pool.alg, modulusLength: pool.modulusLength } }),
+    );
     this.onCount(pool.alg, keys);
     return keys;
   }
@@ -262,7 +269,10 @@ export class KeyPool {
     if (ready >= this.size) this.dry.delete(pool.alg);
     if (ready !== before || !this.reported.has(pool.alg)) {
       this.reported.add(pool.alg);
-      this.log.info({ alg: pool.alg, modulusLength: pool.modulusLength, pooledKeys: ready, target: this.size }, `RSA key pool: ${ready} ${pool.alg} key(s) ready`);
+      this.log.info(
+        { alg: pool.alg, modulusLength: pool.modulusLength, pooledKeys: ready, target: this.size },
+        `RSA key pool: ${ready} ${pool.alg} key(s) ready`,
+      );
     }
   }
 
@@ -290,7 +300,14 @@ export class KeyPool {
     }
     const { id } = await this.run(() =>
       this.db.pooledKey.create({
-        data: { alg: pool.alg, modulusLength: pool.modulusLength, ref, format: JWK_AES256GCM_V1, data: sealed.data, kekId: sealed.kekId },
+        data: {
+          alg: pool.alg,
+          modulusLength: pool.modulusLength,
+          ref,
+          format: JWK_AES256GCM_V1,
+          data: sealed.data,
+          kekId: sealed.kekId,
+        },
         select: { id: true },
       }),
     );
@@ -309,13 +326,22 @@ export class KeyPool {
     const context = contextOf(pool, row.ref);
     let plaintext: Buffer | undefined;
     try {
-      if (row.format !== JWK_AES256GCM_V1) throw new OpenError(`unknown format ${JSON.stringify(String(row.format).slice(0, 32))}`);
+      if (row.format !== JWK_AES256GCM_V1)
+        throw new OpenError(`unknown format ${JSON.stringify(String(row.format).slice(0, 32))}`);
       if (kekIdOf(row.data) !== row.kekId) throw new OpenError("the kekId column differs from the envelope's");
       plaintext = this.sealer.open(row.data, context);
       return materialOf(JSON.parse(plaintext.toString("utf8")) as Material);
     } catch (error) {
-      const reason = error instanceof OpenError ? error.reason : error instanceof KeyIntegrityError ? error.detail : "the sealed content is not a key";
-      this.log.error({ alg: pool.alg, pooledKey: row.ref, id: Number(row.id), reason }, "a pooled key failed its integrity check and was discarded");
+      const reason =
+        error instanceof OpenError
+          ? error.reason
+          : error instanceof KeyIntegrityError
+            ? error.detail
+            : "the sealed content is not a key";
+      this.log.error(
+        { alg: pool.alg, pooledKey: row.ref, id: Number(row.id), reason },
+        "a pooled key failed its integrity check and was discarded",
+      );
       return undefined;
     } finally {
       plaintext?.fill(0);
@@ -327,9 +353,15 @@ export class KeyPool {
     try {
       const keep = [...this.pools.values()].map((pool) => ({ alg: pool.alg, modulusLength: pool.modulusLength }));
       const { count } = await this.run(() =>
-        this.db.pooledKey.deleteMany({ where: { OR: [{ kekId: { notIn: this.sealer.keyring.ids } }, { NOT: { OR: keep } }] } }),
+        this.db.pooledKey.deleteMany({
+          where: { OR: [{ kekId: { notIn: this.sealer.keyring.ids } }, { NOT: { OR: keep } }] },
+        }),
       );
-      if (count > 0) this.log.info({ removed: count }, `RSA key pool: removed ${count} pooled key(s) of other pools or secrets no longer configured`);
+      if (count > 0)
+        this.log.info(
+          { removed: count },
+          `RSA key pool: removed ${count} pooled key(s) of other pools or secrets no longer configured`,
+        );
     } catch (error) {
       this.log.warn({ err: describeError(error) }, "the RSA key pool could not remove stale pooled keys");
     }
@@ -362,7 +394,13 @@ function contextOf(pool: Pool, ref: string): SealContext {
 
 /** The allowlisted material members, or a throw when it is not an RSA private key. */
 function materialOf(key: Partial<Jwk>): Material {
-  if (typeof key !== "object" || key === null || key.kty !== "RSA" || typeof key.n !== "string" || typeof key.d !== "string") {
+  if (
+    typeof key !== "object" ||
+    key === null ||
+    key.kty !== "RSA" ||
+    typeof key.n !== "string" ||
+    typeof key.d !== "string"
+  ) {
     throw new OpenError("not an RSA private key");
   }
   const out: Record<string, unknown> = {};

@@ -55,12 +55,18 @@ export function decodeKey(sealer: KeySealer, row: StoredRow, options: DecodeOpti
       return checkedKid(row, openSealed(sealer, row));
     case JWK_JSON_V1:
       if (!options.acceptPlaintext) {
-        throw new KeyIntegrityError(row.set, row.kid, `an unsealed ${JWK_JSON_V1} row appeared after start; run npm run keys:rotate to seal it`);
+        throw new KeyIntegrityError(
+          row.set,
+          row.kid,
+          `an unsealed ${JWK_JSON_V1} row appeared after start; run npm run keys:rotate to seal it`,
+        );
       }
       return checkedKid(row, parseJwk(row.data, row.format));
     default:
       // Never echo `data`: it may hold secret key material.
-      throw new Error(`Stored key format ${JSON.stringify(row.format.slice(0, 64))} is unknown; the row cannot be read`);
+      throw new Error(
+        `Stored key format ${JSON.stringify(row.format.slice(0, 64))} is unknown; the row cannot be read`,
+      );
   }
 }
 
@@ -68,7 +74,11 @@ function openSealed(sealer: KeySealer, row: StoredRow): Jwk {
   // The column is what rotation counts by: it must agree with the (authenticated) header.
   const inHeader = kekIdOf(row.data);
   if (inHeader !== undefined && inHeader !== row.kekId) {
-    throw new KeyIntegrityError(row.set, row.kid, `the kekId column (${String(row.kekId).slice(0, 16)}) differs from the envelope's (${inHeader})`);
+    throw new KeyIntegrityError(
+      row.set,
+      row.kid,
+      `the kekId column (${String(row.kekId).slice(0, 16)}) differs from the envelope's (${inHeader})`,
+    );
   }
   let plaintext: Buffer;
   try {

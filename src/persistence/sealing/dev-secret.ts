@@ -40,7 +40,9 @@ export async function readDevSecret(file: string): Promise<DevSecret | undefined
   }
   const secret = text.trim();
   if (secret.length < MIN_SECRET_LENGTH || /[\s,]/.test(secret)) {
-    throw new KeyringError(`The development secret file ${file} is damaged (it must hold one secret of at least ${MIN_SECRET_LENGTH} characters). Restore it from a backup, or set SECRETS_SYSTEM.`);
+    throw new KeyringError(
+      `The development secret file ${file} is damaged (it must hold one secret of at least ${MIN_SECRET_LENGTH} characters). Restore it from a backup, or set SECRETS_SYSTEM.`,
+    );
   }
   const { mode } = await stat(file);
   return { secret, file, created: false, exposed: (mode & 0o077) !== 0 };

@@ -66,7 +66,10 @@ export async function openKeyStore(config: Config, database: Database): Promise<
   const { canaryCreated } = await checkKeyring(database.client, sealer);
   const upgrade = await rewrap(database, sealer, { scope: "plaintext" });
   if (upgrade.resealed > 0) await compactAfterRewrap(database);
-  return { sealer, report: { devSecret: devSecret && withoutSecret(devSecret), kekId: keyring.current.id, canaryCreated, upgrade } };
+  return {
+    sealer,
+    report: { devSecret: devSecret && withoutSecret(devSecret), kekId: keyring.current.id, canaryCreated, upgrade },
+  };
 }
 
 /** Logs what openKeyStore did, once a logger exists. Never logs a secret. */
@@ -78,7 +81,8 @@ export function logKeyStoreReport(log: Logger, report: KeyStoreReport): void {
       `SECRETS_SYSTEM is not set: stored keys are sealed with the development secret in ${devSecret.file}` +
         `${devSecret.created ? " (created now)" : ""}. Keep that file with the database's backups; set SECRETS_SYSTEM for any real deployment.`,
     );
-    if (devSecret.exposed) log.warn({ secretFile: devSecret.file }, `${devSecret.file} can be read by other users: chmod 600 it`);
+    if (devSecret.exposed)
+      log.warn({ secretFile: devSecret.file }, `${devSecret.file} can be read by other users: chmod 600 it`);
   }
   if (report.canaryCreated) log.info({ kekId: report.kekId }, "keyring canary written for the current secret");
   if (upgrade.planned > 0) {
@@ -88,12 +92,19 @@ export function logKeyStoreReport(log: Logger, report: KeyStoreReport): void {
     );
   }
   for (const failure of upgrade.failed) {
-    log.error({ set: failure.set, kid: failure.kid, reason: failure.reason }, "a plaintext stored key could not be re-sealed; reading it will fail");
+    log.error(
+      { set: failure.set, kid: failure.kid, reason: failure.reason },
+      "a plaintext stored key could not be re-sealed; reading it will fail",
+    );
   }
 }
 
 /** The keyring from SECRETS_SYSTEM, or from the development secret file where config allows it. */
-export async function loadKeyring(config: Config, database: Database, options: SecretsOptions): Promise<{ keyring: Keyring; devSecret?: DevSecret }> {
+export async function loadKeyring(
+  config: Config,
+  database: Database,
+  options: SecretsOptions,
+): Promise<{ keyring: Keyring; devSecret?: DevSecret }> {
   if (config.secretsSystem !== undefined) return { keyring: await Keyring.fromSecrets(config.secretsSystem) };
   if (database.provider !== "sqlite" || config.production) {
     // config.ts refuses this already; kept so that no other caller can skip the rule.
@@ -109,7 +120,8 @@ export async function loadKeyring(config: Config, database: Database, options: S
           `with kek id(s) ${sealed.join(", ")}. Restore ${file} from a backup, or set SECRETS_SYSTEM to the secret that sealed them.`,
       );
     }
-    if (!options.createDevSecret) throw new KeyringError(`SECRETS_SYSTEM is not set and there is no development secret file at ${file}`);
+    if (!options.createDevSecret)
+      throw new KeyringError(`SECRETS_SYSTEM is not set and there is no development secret file at ${file}`);
     devSecret = await createDevSecret(file);
   }
   return { keyring: await Keyring.fromSecrets([devSecret.secret]), devSecret };
@@ -135,7 +147,9 @@ export async function checkKeyring(db: Db, sealer: KeySealer): Promise<{ canaryC
         "(to change secrets, put the new one first and the old one after it, then run npm run keys:rotate).",
     );
   }
-  const missing = (await kekUsage(db)).filter((usage) => usage.kekId !== null && keyring.get(usage.kekId) === undefined);
+  const missing = (await kekUsage(db)).filter(
+    (usage) => usage.kekId !== null && keyring.get(usage.kekId) === undefined,
+  );
   if (missing.length > 0) {
     const rows = missing.reduce((sum, usage) => sum + usage.rows, 0);
     const detail = missing.map((usage) => `kek id ${usage.kekId}: ${usage.rows} row(s)`).join(", ");
@@ -184,7 +198,8 @@ export async function kekUsage(db: Db): Promise<KekUsage[]> {
 /** KEK ids that sealed anything in this database (keys or canaries). */
 async function sealedKekIds(db: Db): Promise<string[]> {
   const ids = new Set((await db.keyringCanary.findMany({ select: { kekId: true } })).map((canary) => canary.kekId));
-  for (const usage of await kekUsage(db)) if (usage.kekId !== null && usage.format === JWK_AES256GCM_V1) ids.add(usage.kekId);
+  for (const usage of await kekUsage(db))
+    if (usage.kekId !== null && usage.format === JWK_AES256GCM_V1) ids.add(usage.kekId);
   return [...ids].sort();
 }
 

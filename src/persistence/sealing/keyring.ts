@@ -48,7 +48,9 @@ export class Keyring {
     if (secrets.length === 0) throw new KeyringError("SECRETS_SYSTEM: at least one secret is required");
     secrets.forEach((secret, index) => {
       if (secret.length < MIN_SECRET_LENGTH) {
-        throw new KeyringError(`SECRETS_SYSTEM: secret #${index + 1} is ${secret.length} characters long; each secret needs at least ${MIN_SECRET_LENGTH}`);
+        throw new KeyringError(
+          `SECRETS_SYSTEM: secret #${index + 1} is ${secret.length} characters long; each secret needs at least ${MIN_SECRET_LENGTH}`,
+        );
       }
     });
     const keys = await Promise.all(secrets.map((secret) => deriveKey(secret)));

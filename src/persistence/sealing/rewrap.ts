@@ -80,7 +80,9 @@ export async function rewrap(database: Database, sealer: KeySealer, options: Rew
     for (const row of rows) {
       try {
         const sealed = encodeKey(sealer, row.set, decodeKey(sealer, row, { acceptPlaintext: true }));
-        updates.push(db.jsonWebKey.updateMany({ where: { seq: row.seq, format: row.format, data: row.data }, data: sealed }));
+        updates.push(
+          db.jsonWebKey.updateMany({ where: { seq: row.seq, format: row.format, data: row.data }, data: sealed }),
+        );
       } catch (error) {
         result.failed.push({ set: row.set, kid: row.kid, reason: reasonOf(error) });
       }
@@ -90,7 +92,11 @@ export async function rewrap(database: Database, sealer: KeySealer, options: Rew
       if (count === 1) result.resealed++;
       else result.changed++;
     }
-    options.onProgress?.({ planned, visited: result.resealed + result.changed + result.failed.length, resealed: result.resealed });
+    options.onProgress?.({
+      planned,
+      visited: result.resealed + result.changed + result.failed.length,
+      resealed: result.resealed,
+    });
   }
   result.remaining = await db.jsonWebKey.count({ where: inScope });
   return result;

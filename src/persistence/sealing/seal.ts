@@ -84,7 +84,9 @@ export class KeySealer {
     if (!kek) throw new OpenError(`sealed with kek id ${kekId.toString("hex")}, which is not in SECRETS_SYSTEM`);
     const tag = blob.subarray(blob.length - TAG_BYTES);
     if (tag.length !== TAG_BYTES) throw new OpenError("the tag is not 16 bytes");
-    const decipher = createDecipheriv("aes-256-gcm", kek.key, blob.subarray(IV_AT, CIPHERTEXT_AT), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv("aes-256-gcm", kek.key, blob.subarray(IV_AT, CIPHERTEXT_AT), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(aad(blob[ENVELOPE_MAGIC.length], kekId, context));
     decipher.setAuthTag(tag);
     // update() hands out bytes before they are authenticated: they are zeroed unless final() succeeds.
@@ -115,7 +117,8 @@ function decodeEnvelope(data: string): Buffer {
   // Buffer.from ignores stray trailing bits; one blob must have exactly one spelling.
   if (blob.toString("base64url") !== data) throw new OpenError("not canonical base64url");
   if (blob.length < ENVELOPE_OVERHEAD) throw new OpenError("too short to be an envelope");
-  if (!blob.subarray(0, ENVELOPE_MAGIC.length).equals(ENVELOPE_MAGIC)) throw new OpenError("not an envelope (bad magic)");
+  if (!blob.subarray(0, ENVELOPE_MAGIC.length).equals(ENVELOPE_MAGIC))
+    throw new OpenError("not an envelope (bad magic)");
   const version = blob[ENVELOPE_MAGIC.length];
   if (version !== ENVELOPE_VERSION) throw new OpenError(`unknown envelope version ${version}`);
   return blob;
@@ -123,9 +126,14 @@ function decodeEnvelope(data: string): Buffer {
 
 /** The canonical, length-prefixed additional authenticated data (see the header comment). */
 export function aad(version: number, kekId: Buffer, context: SealContext): Buffer {
-  const fields = [Buffer.from(AAD_LABEL, "utf8"), Buffer.of(version), kekId, context.purpose, context.set, context.kid].map((field) =>
-    typeof field === "string" ? Buffer.from(field, "utf8") : field,
-  );
+  const fields = [
+    Buffer.from(AAD_LABEL, "utf8"),
+    Buffer.of(version),
+    kekId,
+    context.purpose,
+    context.set,
+    context.kid,
+  ].map((field) => (typeof field === "string" ? Buffer.from(field, "utf8") : field));
   const parts: Buffer[] = [];
   for (const field of fields) {
     const length = Buffer.alloc(4);

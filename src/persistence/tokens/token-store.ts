@@ -47,7 +47,8 @@ export class PrismaTokenStore implements TokenStore {
         }),
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`A token named ${JSON.stringify(token.name)} exists already`);
+      if (isUniqueViolation(error))
+        throw new ConflictError(`A token named ${JSON.stringify(token.name)} exists already`);
       throw error;
     }
   }
@@ -64,7 +65,9 @@ export class PrismaTokenStore implements TokenStore {
 
   async revoke(idOrName: string, at: Date): Promise<StoredToken | undefined> {
     return this.run(async () => {
-      const row = (await this.db.apiToken.findUnique({ where: { id: idOrName } })) ?? (await this.db.apiToken.findUnique({ where: { name: idOrName } }));
+      const row =
+        (await this.db.apiToken.findUnique({ where: { id: idOrName } })) ??
+        (await this.db.apiToken.findUnique({ where: { name: idOrName } }));
       if (!row) return undefined;
       if (row.revokedAt) return fromRow(row);
       // Conditional, so that a concurrent revocation keeps the first date.
@@ -76,7 +79,10 @@ export class PrismaTokenStore implements TokenStore {
 
   async hasActiveTokens(now: Date): Promise<boolean> {
     const count = await this.run(() =>
-      this.db.apiToken.count({ where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, take: 1 }),
+      this.db.apiToken.count({
+        where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        take: 1,
+      }),
     );
     return count > 0;
   }

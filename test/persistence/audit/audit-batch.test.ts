@@ -38,7 +38,15 @@ function counted(database: Database) {
   return { inserts, other, statements, database: { ...database, client: spied } };
 }
 
-const entry = (kid: string, actor = "batch-test"): AuditEntry => ({ at: new Date(), actor, transport: "internal", operation: "getJsonWebKey", set: "batch", kid, outcome: "ok" });
+const entry = (kid: string, actor = "batch-test"): AuditEntry => ({
+  at: new Date(),
+  actor,
+  transport: "internal",
+  operation: "getJsonWebKey",
+  set: "batch",
+  kid,
+  outcome: "ok",
+});
 
 describe.each(await storeCases())("audit group commit on $name", ({ name, open }) => {
   let store: Store;
@@ -50,7 +58,13 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
   const sql = (text: string) => store.database.client.$executeRawUnsafe(text);
   /** Kids of the stored records of `actor`, in seq order. */
   const storedKids = async (actor: string) =>
-    (await store.database.client.auditEvent.findMany({ where: { actor }, orderBy: { seq: "asc" }, select: { kid: true } })).map((row) => row.kid);
+    (
+      await store.database.client.auditEvent.findMany({
+        where: { actor },
+        orderBy: { seq: "asc" },
+        select: { kid: true },
+      })
+    ).map((row) => row.kid);
 
   it("concurrent records are stored by one statement per batch of at most MAX_AUDIT_BATCH, seq in call order", async () => {
     const spy = counted(store.database);
@@ -97,7 +111,9 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
     let results: PromiseSettledResult<void>[];
     try {
       // 16 records at once: one batch.
-      results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => log.record(entry(`lost${i}`, "failing"))));
+      results = await Promise.allSettled(
+        Array.from({ length: 16 }, (_, i) => log.record(entry(`lost${i}`, "failing"))),
+      );
     } finally {
       await sql("ALTER TABLE audit_event_away RENAME TO audit_event");
     }
@@ -111,8 +127,15 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
 
   it("a NUL in a caller-chosen name (refused by Postgres text) is stored as U+FFFD rather than failing the record", async () => {
     const log = new PrismaAuditLog(store.database);
-    await Promise.all([log.record({ ...entry("n\u0000k", "nul"), set: "a\u0000b" }), log.record(entry("plain", "nul"))]);
-    const rows = await store.database.client.auditEvent.findMany({ where: { actor: "nul" }, orderBy: { seq: "asc" }, select: { set: true, kid: true } });
+    await Promise.all([
+      log.record({ ...entry("n\u0000k", "nul"), set: "a\u0000b" }),
+      log.record(entry("plain", "nul")),
+    ]);
+    const rows = await store.database.client.auditEvent.findMany({
+      where: { actor: "nul" },
+      orderBy: { seq: "asc" },
+      select: { set: true, kid: true },
+    });
     expect(rows).toEqual([
       { set: "a\uFFFDb", kid: "n\uFFFDk" },
       { set: "batch", kid: "plain" },
@@ -121,16 +144,28 @@ describe.each(await storeCases())("audit group commit on $name", ({ name, open }
 
   it("a record the database refuses fails alone: the others of its batch are stored, in order", async () => {
     if (name === "sqlite") {
-      await sql("CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_event WHEN NEW.actor = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END");
+      await sql(
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_event WHEN NEW.actor = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END",
+      );
     } else {
-      await sql("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.actor = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$");
-      await sql("CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+      await sql(
+        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.actor = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$",
+      );
+      await sql(
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
+      );
     }
     try {
       const log = new PrismaAuditLog(store.database);
       const actors = ["mixed", "mixed", "poison", "mixed", "mixed"];
       const results = await Promise.allSettled(actors.map((actor, i) => log.record(entry(`m${i}`, actor))));
-      expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+      expect(results.map((result) => result.status)).toEqual([
+        "fulfilled",
+        "fulfilled",
+        "rejected",
+        "fulfilled",
+        "fulfilled",
+      ]);
       expect(await storedKids("mixed")).toEqual(["m0", "m1", "m3", "m4"]);
     } finally {
       await sql("DROP TRIGGER refuse_poison" + (name === "sqlite" ? "" : " ON audit_event"));

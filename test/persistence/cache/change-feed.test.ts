@@ -7,11 +7,24 @@ import { decodeChange, encodeChange, SessionSyncs, type Change } from "../../../
 
 describe("change payloads", () => {
   it("round-trip, and anything unreadable means everything may have changed", () => {
-    const changes: Change[] = [{ kind: "key-set", set: "a\u0000\"b" }, { kind: "key-sets" }, { kind: "tokens" }, { kind: "everything" }];
+    const changes: Change[] = [
+      { kind: "key-set", set: 'a\u0000"b' },
+      { kind: "key-sets" },
+      { kind: "tokens" },
+      { kind: "everything" },
+    ];
     for (const change of changes) expect(decodeChange(encodeChange(change))).toEqual(change);
     // What the Postgres trigger sends (json_build_object spacing).
     expect(decodeChange('{"kind" : "key-set", "set" : "x"}')).toEqual({ kind: "key-set", set: "x" });
-    for (const junk of [undefined, "", "{", "null", '{"kind":"key-set"}', '{"kind":"other"}', '{"kind":"key-set","set":1}']) {
+    for (const junk of [
+      undefined,
+      "",
+      "{",
+      "null",
+      '{"kind":"key-set"}',
+      '{"kind":"other"}',
+      '{"kind":"key-set","set":1}',
+    ]) {
       expect(decodeChange(junk)).toEqual({ kind: "everything" });
     }
   });

@@ -67,8 +67,17 @@ async function inspect(provider: Provider, url: string) {
     const tables = (await database.client.$queryRawUnsafe<{ name: string }[]>(tablesSql)).map((row) => row.name);
     const migrations = tables.includes("_prisma_migrations")
       ? await database.client.$queryRawUnsafe<
-          { migration_name: string; checksum: string; finished_at: unknown; applied_steps_count: unknown; rolled_back_at: unknown; logs: unknown }[]
-        >(`SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at, logs FROM _prisma_migrations ORDER BY migration_name`)
+          {
+            migration_name: string;
+            checksum: string;
+            finished_at: unknown;
+            applied_steps_count: unknown;
+            rolled_back_at: unknown;
+            logs: unknown;
+          }[]
+        >(
+          `SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at, logs FROM _prisma_migrations ORDER BY migration_name`,
+        )
       : [];
     return { tables, migrations };
   } finally {
@@ -90,7 +99,9 @@ async function shadowDatabases(): Promise<string[]> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`);
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`,
+    );
     return rows.map((row) => row.datname);
   } finally {
     await client.end();
@@ -108,7 +119,9 @@ describe("describeMigrationError: one line an operator can act on", () => {
   });
 
   it("anything else: its first line, without the connector's prefix or the wasm stack", () => {
-    const engine = new Error("Error in the underlying connector (WASM_ERROR): unable to open database file\n    at wasm://wasm/0149f536:wasm-function[7043]");
+    const engine = new Error(
+      "Error in the underlying connector (WASM_ERROR): unable to open database file\n    at wasm://wasm/0149f536:wasm-function[7043]",
+    );
     expect(describeMigrationError(engine, "sqlite")).toBe("unable to open database file");
     expect(describeMigrationError(new Error("x".repeat(1000)), "postgres")).toHaveLength(300);
   });
@@ -126,10 +139,22 @@ describe("providerOf", () => {
   });
 
   it("gives the tool's PrismaPg discrete settings, never a connectionString (shadow-database safety)", () => {
-    const config = discretePgConfig("postgresql://jwk%40gw:p%3Ass%2Fw@db.internal:6543/keys?sslmode=require&application_name=gw");
-    expect(config).toEqual({ host: "db.internal", port: 6543, user: "jwk@gw", password: "p:ss/w", database: "keys", ssl: true, application_name: "gw" });
+    const config = discretePgConfig(
+      "postgresql://jwk%40gw:p%3Ass%2Fw@db.internal:6543/keys?sslmode=require&application_name=gw",
+    );
+    expect(config).toEqual({
+      host: "db.internal",
+      port: 6543,
+      user: "jwk@gw",
+      password: "p:ss/w",
+      database: "keys",
+      ssl: true,
+      application_name: "gw",
+    });
     expect(config).not.toHaveProperty("connectionString");
-    expect(() => discretePgConfig("postgresql://u@db/keys?options=-c%20search_path%3Dx")).toThrow(/"options" is not supported/);
+    expect(() => discretePgConfig("postgresql://u@db/keys?options=-c%20search_path%3Dx")).toThrow(
+      /"options" is not supported/,
+    );
   });
 });
 
@@ -162,12 +187,20 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
     expect(await snapshot(PRISMA_DIR)).toEqual(before);
     // The shadow database is a separate, dropped database; nothing reached the real one.
     expect((await inspect(provider, url)).tables).toEqual([]);
-    if (provider === "postgres") expect((await shadowDatabases()).filter((name) => !shadowsBefore.includes(name))).toEqual([]);
+    if (provider === "postgres")
+      expect((await shadowDatabases()).filter((name) => !shadowsBefore.includes(name))).toEqual([]);
   });
 
   it("status of an empty database lists every committed migration as pending", async () => {
     const status = await migrate("status", { provider, url });
-    expect(status).toMatchObject({ upToDate: false, pending: committed, edited: [], failed: [], unknown: [], hasMigrationsTable: false });
+    expect(status).toMatchObject({
+      upToDate: false,
+      pending: committed,
+      edited: [],
+      failed: [],
+      unknown: [],
+      hasMigrationsTable: false,
+    });
   });
 
   it("deploy applies the committed migrations, then is idempotent", async () => {
@@ -175,21 +208,41 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
     expect(await migrate("deploy", { provider, url })).toEqual({ applied: committed });
     const first = performance.now() - started;
     expect(await migrate("deploy", { provider, url })).toEqual({ applied: [] });
-    console.info(`[timing] ${provider} migrate deploy: ${first.toFixed(0)} ms (empty database), ${(performance.now() - started - first).toFixed(0)} ms (up to date)`);
+    console.info(
+      `[timing] ${provider} migrate deploy: ${first.toFixed(0)} ms (empty database), ${(performance.now() - started - first).toFixed(0)} ms (up to date)`,
+    );
 
     const { tables } = await inspect(provider, url);
-    expect(tables).toEqual(["_prisma_migrations", "api_token", "audit_event", "change_counter", "json_web_key", "keyring_canary", "pooled_key"]);
+    expect(tables).toEqual([
+      "_prisma_migrations",
+      "api_token",
+      "audit_event",
+      "change_counter",
+      "json_web_key",
+      "keyring_canary",
+      "pooled_key",
+    ]);
   });
 
   it("status after deploy reports up to date", async () => {
-    expect(await migrate("status", { provider, url })).toEqual({ upToDate: true, pending: [], edited: [], failed: [], unknown: [], hasMigrationsTable: true });
+    expect(await migrate("status", { provider, url })).toEqual({
+      upToDate: true,
+      pending: [],
+      edited: [],
+      failed: [],
+      unknown: [],
+      hasMigrationsTable: true,
+    });
   });
 
   it("records _prisma_migrations like prisma migrate deploy: checksum = sha256(migration.sql)", async () => {
     const { migrations } = await inspect(provider, url);
     expect(migrations.map((row) => row.migration_name)).toEqual(committed);
     for (const row of migrations) {
-      const sql = await readFile(path.join(PRISMA_DIR, provider, "migrations", row.migration_name, "migration.sql"), "utf8");
+      const sql = await readFile(
+        path.join(PRISMA_DIR, provider, "migrations", row.migration_name, "migration.sql"),
+        "utf8",
+      );
       expect(row.checksum).toBe(migrationChecksum(sql));
       expect(row.finished_at).not.toBeNull();
       expect(Number(row.applied_steps_count)).toBe(1);
@@ -214,7 +267,9 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
     try {
       const runs = await Promise.all([1, 2].map(() => cli(["deploy"], other)));
       for (const run of runs) expect(run, run.stderr).toMatchObject({ code: 0, stderr: "" });
-      expect(runs.filter((run) => new RegExp(`applied ${committed.length} migration`).test(run.stdout))).toHaveLength(1);
+      expect(runs.filter((run) => new RegExp(`applied ${committed.length} migration`).test(run.stdout))).toHaveLength(
+        1,
+      );
       expect(runs.filter((run) => /no pending migrations/.test(run.stdout))).toHaveLength(1);
       expect((await inspect(provider, other)).migrations.map((row) => row.migration_name)).toEqual(committed);
       expect(await cli(["status"], other)).toMatchObject({ code: 0, stdout: expect.stringMatching(/up to date/) });
@@ -232,7 +287,10 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
       await migrate("deploy", { provider, url: scratch, prismaDir });
 
       const models = path.join(copy, "models", "keys.prisma");
-      await writeFile(models, (await readFile(models, "utf8")).replace(/(\n\s*data\s+String\n)/, "$1  note      String?\n"));
+      await writeFile(
+        models,
+        (await readFile(models, "utf8")).replace(/(\n\s*data\s+String\n)/, "$1  note      String?\n"),
+      );
       await expect(migrate("create", { provider, url: scratch, prismaDir })).rejects.toThrow(/needs a name/);
       const created = await migrate("create", { provider, url: scratch, name: "Add note!", prismaDir });
       expect(created).not.toBeNull();
@@ -243,16 +301,26 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
       // The real prisma/ folder did not get it.
       expect(await committedMigrations(provider)).toEqual(committed);
 
-      expect(await migrate("status", { provider, url: scratch, prismaDir })).toMatchObject({ upToDate: false, pending: [created!.name] });
+      expect(await migrate("status", { provider, url: scratch, prismaDir })).toMatchObject({
+        upToDate: false,
+        pending: [created!.name],
+      });
       expect(await migrate("deploy", { provider, url: scratch, prismaDir })).toEqual({ applied: [created!.name] });
       expect(await migrate("create", { provider, url: scratch, name: "again", prismaDir })).toBeNull();
 
       await writeFile(created!.path, `${created!.sql}\n-- edited after it was applied\n`);
-      expect(await migrate("status", { provider, url: scratch, prismaDir })).toMatchObject({ upToDate: false, pending: [], edited: [created!.name] });
+      expect(await migrate("status", { provider, url: scratch, prismaDir })).toMatchObject({
+        upToDate: false,
+        pending: [],
+        edited: [created!.name],
+      });
 
       // A database that is ahead of the folder (the migration was applied, then deleted from disk).
       await rm(path.dirname(created!.path), { recursive: true });
-      expect(await migrate("status", { provider, url: scratch, prismaDir })).toMatchObject({ upToDate: false, unknown: [created!.name] });
+      expect(await migrate("status", { provider, url: scratch, prismaDir })).toMatchObject({
+        upToDate: false,
+        unknown: [created!.name],
+      });
     } finally {
       await rm(copy, { recursive: true, force: true });
       await removeScratch();
@@ -312,7 +380,9 @@ describe("migrate on sqlite files", () => {
     const sqlite = await tempSqlite();
     try {
       const url = `file:${path.join(sqlite.dir, "a", "b", "keys.db")}`;
-      expect((await migrate("deploy", { provider: "sqlite", url })).applied).toEqual(await committedMigrations("sqlite"));
+      expect((await migrate("deploy", { provider: "sqlite", url })).applied).toEqual(
+        await committedMigrations("sqlite"),
+      );
       expect(await migrate("status", { provider: "sqlite", url })).toMatchObject({ upToDate: true });
     } finally {
       await sqlite.cleanup();

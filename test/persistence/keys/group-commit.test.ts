@@ -29,7 +29,15 @@ function counted(database: Database): { transactions: () => number; database: Da
   return { transactions: () => transactions, database: { ...database, client } };
 }
 
-const audit = (kid: string): AuditEntry => ({ at: new Date(), actor: "group-commit", transport: "internal", operation: "createJsonWebKeySet", set: "g", kid, outcome: "ok" });
+const audit = (kid: string): AuditEntry => ({
+  at: new Date(),
+  actor: "group-commit",
+  transport: "internal",
+  operation: "createJsonWebKeySet",
+  set: "g",
+  kid,
+  outcome: "ok",
+});
 const es256 = (kid: string) => generateJwk({ alg: "ES256", kid, use: "sig" });
 
 describe.each(await storeCases())("concurrent creates on $name", ({ name, open }) => {
@@ -40,7 +48,13 @@ describe.each(await storeCases())("concurrent creates on $name", ({ name, open }
   afterAll(() => store?.close());
 
   const auditedKids = async (set: string) =>
-    (await store.database.client.auditEvent.findMany({ where: { actor: "group-commit", set }, orderBy: { seq: "asc" }, select: { kid: true } })).map((row) => row.kid);
+    (
+      await store.database.client.auditEvent.findMany({
+        where: { actor: "group-commit", set },
+        orderBy: { seq: "asc" },
+        select: { kid: true },
+      })
+    ).map((row) => row.kid);
 
   it("stores every key with its audit record, newest first in call order", async () => {
     const spy = counted(store.database);
@@ -76,11 +90,17 @@ describe.each(await storeCases())("concurrent creates on $name", ({ name, open }
       repository.addKey("c", fresh[3], { ...audit("d"), set: "c" }),
     ]);
     const statuses = outcomes.map((outcome) => outcome.status);
-    expect([statuses[0], statuses[1], statuses[2], statuses[5]]).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect([statuses[0], statuses[1], statuses[2], statuses[5]]).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
     // Of the two creates of "c", exactly one wins: on SQLite the first queued, on Postgres either.
     expect([statuses[3], statuses[4]].sort()).toEqual(["fulfilled", "rejected"]);
     if (name === "sqlite") expect(statuses[3]).toBe("fulfilled");
-    for (const outcome of outcomes) if (outcome.status === "rejected") expect(outcome.reason).toBeInstanceOf(ConflictError);
+    for (const outcome of outcomes)
+      if (outcome.status === "rejected") expect(outcome.reason).toBeInstanceOf(ConflictError);
     const stored = await repository.getKeySet("c");
     expect(stored.map((key) => key.kid).sort()).toEqual(["a", "b", "c", "d", "taken"]);
     const winner = statuses[3] === "fulfilled" ? fresh[2] : secondC;
@@ -93,7 +113,9 @@ describe.each(await storeCases())("concurrent creates on $name", ({ name, open }
     const repository = new PrismaJsonWebKeyRepository(store.database, store.sealer);
     await store.database.client.$executeRawUnsafe("ALTER TABLE audit_event RENAME TO audit_event_away");
     try {
-      const outcomes = await Promise.allSettled(["x", "y", "z"].map(async (kid) => repository.addKey("f", await es256(kid), { ...audit(kid), set: "f" })));
+      const outcomes = await Promise.allSettled(
+        ["x", "y", "z"].map(async (kid) => repository.addKey("f", await es256(kid), { ...audit(kid), set: "f" })),
+      );
       expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
     } finally {
       await store.database.client.$executeRawUnsafe("ALTER TABLE audit_event_away RENAME TO audit_event");
@@ -103,4 +125,3 @@ describe.each(await storeCases())("concurrent creates on $name", ({ name, open }
     expect((await repository.getKeySet("f")).map((key) => key.kid)).toEqual(["after"]);
   });
 });
-

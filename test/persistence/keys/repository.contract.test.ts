@@ -230,10 +230,18 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     const seen: number[] = [];
     for (let i = 0; i < 30; i++) {
       // A replace that must fail (duplicate kid) and roll back, and one that succeeds with the same content.
-      work.push(repo().replaceKeySet(replaced, [key("a"), key("dup"), key("dup")]).catch(() => undefined));
+      work.push(
+        repo()
+          .replaceKeySet(replaced, [key("a"), key("dup"), key("dup")])
+          .catch(() => undefined),
+      );
       work.push(repo().replaceKeySet(replaced, full));
       work.push(repo().addKey(side, key(`s${i}`)));
-      work.push(repo().getKeySet(replaced).then((keys) => seen.push(keys.length)));
+      work.push(
+        repo()
+          .getKeySet(replaced)
+          .then((keys) => seen.push(keys.length)),
+      );
     }
     await Promise.all(work);
     expect(new Set(seen)).toEqual(new Set([3]));
@@ -253,11 +261,15 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
 
   it("refuses a stored row of an unknown format without revealing its data", async () => {
     const set = newSet("format");
-    await store.database.client.jsonWebKey.create({ data: { set, kid: "enc", format: "jwe+aes/v9", data: '{"d":"SECRET"}' } });
-    const error = await repo().getKeySet(set).then(
-      () => new Error("expected a rejection"),
-      (e: unknown) => e as Error,
-    );
+    await store.database.client.jsonWebKey.create({
+      data: { set, kid: "enc", format: "jwe+aes/v9", data: '{"d":"SECRET"}' },
+    });
+    const error = await repo()
+      .getKeySet(set)
+      .then(
+        () => new Error("expected a rejection"),
+        (e: unknown) => e as Error,
+      );
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain("jwe+aes/v9");
     expect(error.message).not.toContain("SECRET");

@@ -49,13 +49,24 @@ interface PooledRow {
 
 /** The pool's rows as stored, oldest first. */
 async function pooledRows(url: string): Promise<PooledRow[]> {
-  const rows = await queryRows(url, `SELECT id, ref, alg, "modulusLength", format, data, "kekId" FROM pooled_key ORDER BY id`);
-  return rows.map((row) => ({ ...(row as unknown as PooledRow), id: Number(row.id), modulusLength: Number(row.modulusLength) }));
+  const rows = await queryRows(
+    url,
+    `SELECT id, ref, alg, "modulusLength", format, data, "kekId" FROM pooled_key ORDER BY id`,
+  );
+  return rows.map((row) => ({
+    ...(row as unknown as PooledRow),
+    id: Number(row.id),
+    modulusLength: Number(row.modulusLength),
+  }));
 }
 
 /** Opens a pooled row the way the pool does (purpose "pooled-key", bound to its pool and ref). */
 function openPooled(sealer: KeySealer, row: PooledRow): Partial<Jwk> {
-  return JSON.parse(sealer.open(row.data, { purpose: "pooled-key", set: `${row.alg}/${row.modulusLength}`, kid: row.ref }).toString("utf8"));
+  return JSON.parse(
+    sealer
+      .open(row.data, { purpose: "pooled-key", set: `${row.alg}/${row.modulusLength}`, kid: row.ref })
+      .toString("utf8"),
+  );
 }
 
 /** The moduli of the pooled keys, oldest first. */
@@ -82,7 +93,10 @@ interface Process {
   close(): Promise<void>;
 }
 
-async function openProcess(store: Store, options: { size: number; algs?: string[]; rsaModulusLength?: number; ownConnection?: boolean }): Promise<Process> {
+async function openProcess(
+  store: Store,
+  options: { size: number; algs?: string[]; rsaModulusLength?: number; ownConnection?: boolean },
+): Promise<Process> {
   const database = options.ownConnection ? await openDatabase(store.url) : store.database;
   const limiter = new GenerationLimiter({ concurrency: 1, queue: 1000 });
   const taken: string[] = [];
@@ -124,7 +138,9 @@ async function openProcess(store: Store, options: { size: number; algs?: string[
 /** Every private member value of `keys`, as base64url text and as raw bytes. */
 function secretsOf(keys: readonly Partial<Jwk>[]): Buffer[] {
   return keys.flatMap((key) =>
-    PRIVATE_MEMBERS.flatMap((member) => (key[member] === undefined ? [] : [Buffer.from(key[member], "latin1"), Buffer.from(key[member], "base64url")])),
+    PRIVATE_MEMBERS.flatMap((member) =>
+      key[member] === undefined ? [] : [Buffer.from(key[member], "latin1"), Buffer.from(key[member], "base64url")],
+    ),
   );
 }
 
@@ -166,14 +182,27 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((row) => row.ref)).size).toBe(3);
     const keys = rows.map((row) => {
-      expect(row).toMatchObject({ alg: "RS256", modulusLength: BITS, format: "jwk+aes256gcm/v1", kekId: store.sealer.keyring.current.id });
+      expect(row).toMatchObject({
+        alg: "RS256",
+        modulusLength: BITS,
+        format: "jwk+aes256gcm/v1",
+        kekId: store.sealer.keyring.current.id,
+      });
       const key = openPooled(store.sealer, row);
       // Material only: kid, use and alg are the claimer's.
       expect(Object.keys(key).sort()).toEqual(["d", "dp", "dq", "e", "kty", "n", "p", "q", "qi"]);
       expect(Buffer.from(key.n!, "base64url").length * 8).toBe(BITS);
       // Bound to its row: not to another row's ref, not as a stored key.
-      expect(() => store.sealer.open(row.data, { purpose: "pooled-key", set: `RS256/${BITS}`, kid: rows.find((other) => other !== row)!.ref })).toThrow(OpenError);
-      expect(() => store.sealer.open(row.data, { purpose: "jwk", set: `RS256/${BITS}`, kid: row.ref })).toThrow(OpenError);
+      expect(() =>
+        store.sealer.open(row.data, {
+          purpose: "pooled-key",
+          set: `RS256/${BITS}`,
+          kid: rows.find((other) => other !== row)!.ref,
+        }),
+      ).toThrow(OpenError);
+      expect(() => store.sealer.open(row.data, { purpose: "jwk", set: `RS256/${BITS}`, kid: row.ref })).toThrow(
+        OpenError,
+      );
       return key;
     });
     expect(new Set(keys.map((key) => key.n)).size).toBe(3);
@@ -183,7 +212,9 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     let haystacks: Buffer[];
     if (name === "sqlite") {
       const file = sqliteFilePath(store.url);
-      const parts = await Promise.all([file, `${file}-wal`, `${file}-shm`].map((part) => readFile(part).catch(() => undefined)));
+      const parts = await Promise.all(
+        [file, `${file}-wal`, `${file}-shm`].map((part) => readFile(part).catch(() => undefined)),
+      );
       haystacks = parts.flatMap((part) => (part === undefined ? [] : [part]));
       expect(haystacks[0].length).toBeGreaterThan(0);
     } else {
@@ -209,7 +240,9 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     expect(pooled).toHaveLength(K);
 
     const results = await Promise.all(
-      Array.from({ length: C }, (_, i) => (i % 2 === 0 ? first : second).service.createJsonWebKeySet(`set-${i % 3}`, { alg: "RS256", kid: `kid-${i}` })),
+      Array.from({ length: C }, (_, i) =>
+        (i % 2 === 0 ? first : second).service.createJsonWebKeySet(`set-${i % 3}`, { alg: "RS256", kid: `kid-${i}` }),
+      ),
     );
     const moduli = results.map((result) => result.keys[0].n!);
     expect(new Set(moduli).size).toBe(C);
@@ -233,13 +266,16 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     const pooled = await pooledModuli(store.url, store.sealer);
 
     const takes = await Promise.all(
-      Array.from({ length: 3 * K }, (_, i) => (i % 2 === 0 ? first : second).pool.take({ alg: "RS256", kid: `k${i}`, use: "sig" })),
+      Array.from({ length: 3 * K }, (_, i) =>
+        (i % 2 === 0 ? first : second).pool.take({ alg: "RS256", kid: `k${i}`, use: "sig" }),
+      ),
     );
     const handedOut = takes.filter((key): key is Jwk => key !== undefined);
     expect(handedOut).toHaveLength(K);
     expect(handedOut.map((key) => key.n).sort()).toEqual([...pooled].sort());
     expect(await pooledRows(store.url)).toEqual([]);
-    for (const [i, key] of takes.entries()) if (key) expect(key).toMatchObject({ kid: `k${i}`, alg: "RS256", use: "sig", kty: "RSA" });
+    for (const [i, key] of takes.entries())
+      if (key) expect(key).toMatchObject({ kid: `k${i}`, alg: "RS256", use: "sig", kty: "RSA" });
   });
 
   it("survives a restart: pooled keys come out oldest first, and a claimed key is gone for good", async () => {
@@ -260,7 +296,12 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     const again = await process({ size: 3 });
     await again.pool.close();
     const taken = await Promise.all(["b", "c", "d"].map((kid) => again.pool.take({ alg: "RS256", kid, use: "sig" })));
-    expect(taken.map((key) => key?.n).filter(Boolean).sort()).toEqual(pooled.slice(1).sort());
+    expect(
+      taken
+        .map((key) => key?.n)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(pooled.slice(1).sort());
     expect(taken.filter((key) => key === undefined)).toHaveLength(1);
   });
 
@@ -296,7 +337,10 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     expect(await pooledRows(store.url)).toEqual([]);
     const discarded = log.lines.filter((line) => line.level === "error");
     expect(discarded).toHaveLength(1);
-    expect(discarded[0]).toMatchObject({ message: "a pooled key failed its integrity check and was discarded", object: { pooledKey: two.ref } });
+    expect(discarded[0]).toMatchObject({
+      message: "a pooled key failed its integrity check and was discarded",
+      object: { pooledKey: two.ref },
+    });
     const logged = JSON.stringify(log.lines);
     expect(secretsOf([first!]).filter((secret) => logged.includes(secret.toString("latin1")))).toEqual([]);
   });
@@ -351,14 +395,25 @@ describe("KEY_POOL_* and KEY_GENERATION_* settings", () => {
   });
 
   it("reads and checks them", () => {
-    expect(loadConfig({ KEY_POOL_SIZE: "0", KEY_POOL_ALGS: " PS256, RS256,PS256 ", KEY_GENERATION_CONCURRENCY: "3", KEY_GENERATION_QUEUE: "0" })).toMatchObject({
+    expect(
+      loadConfig({
+        KEY_POOL_SIZE: "0",
+        KEY_POOL_ALGS: " PS256, RS256,PS256 ",
+        KEY_GENERATION_CONCURRENCY: "3",
+        KEY_GENERATION_QUEUE: "0",
+      }),
+    ).toMatchObject({
       keyPoolSize: 0,
       keyPoolAlgs: ["PS256", "RS256"],
       keyGenerationConcurrency: 3,
       keyGenerationQueue: 0,
     });
-    expect(() => loadConfig({ KEY_POOL_ALGS: "RS256,ES256" })).toThrow(/KEY_POOL_ALGS: lists "ES256"; only RSA algorithms are pooled/);
-    expect(() => loadConfig({ KEY_GENERATION_CONCURRENCY: "0" })).toThrow(/KEY_GENERATION_CONCURRENCY: must be an integer from 1/);
+    expect(() => loadConfig({ KEY_POOL_ALGS: "RS256,ES256" })).toThrow(
+      /KEY_POOL_ALGS: lists "ES256"; only RSA algorithms are pooled/,
+    );
+    expect(() => loadConfig({ KEY_GENERATION_CONCURRENCY: "0" })).toThrow(
+      /KEY_GENERATION_CONCURRENCY: must be an integer from 1/,
+    );
     expect(() => loadConfig({ KEY_POOL_SIZE: "-1" })).toThrow(/KEY_POOL_SIZE/);
   });
 });
@@ -367,7 +422,10 @@ const RS256 = JSON.stringify({ alg: "RS256" });
 const restCreate = (gateway: RunningGateway, set: string, body = RS256) =>
   fetch(`${gateway.origin}/keys/${set}`, { method: "POST", headers: { "content-type": "application/json" }, body });
 const graphqlCreate = (gateway: RunningGateway, set: string, alg = "RS256") =>
-  gateway.graphql(`mutation($set: String!, $alg: String!) { createJsonWebKeySet(set: $set, input: { alg: $alg }) { keys { kid n } } }`, { set, alg });
+  gateway.graphql(
+    `mutation($set: String!, $alg: String!) { createJsonWebKeySet(set: $set, input: { alg: $alg }) { keys { kid n } } }`,
+    { set, alg },
+  );
 
 describe.each(await providers())("KEY_GENERATION_BUSY over HTTP on %s", (provider) => {
   const gateway = useGateway(provider, { env: { KEY_GENERATION_CONCURRENCY: "1", KEY_GENERATION_QUEUE: "0" } });
@@ -384,21 +442,34 @@ describe.each(await providers())("KEY_GENERATION_BUSY over HTTP on %s", (provide
       expect(rest.status).toBe(503);
       expect(rest.headers.get("retry-after")).toBe("2");
       const body = await rest.json();
-      expect(body).toEqual({ error: "Service Unavailable", error_description: expect.stringMatching(/Too many RSA keys are being generated right now \(1 at once, 0 waiting\).*Try again in a few seconds/) });
+      expect(body).toEqual({
+        error: "Service Unavailable",
+        error_description: expect.stringMatching(
+          /Too many RSA keys are being generated right now \(1 at once, 0 waiting\).*Try again in a few seconds/,
+        ),
+      });
       expect(body.error_description).toMatch(/KEY_POOL_SIZE/);
 
       const graphql = await graphqlCreate(gateway, "busy-graphql");
       expect(graphql.status).toBe(200);
-      expect(graphql.body.errors).toEqual([expect.objectContaining({ message: body.error_description, extensions: { code: "KEY_GENERATION_BUSY" } })]);
+      expect(graphql.body.errors).toEqual([
+        expect.objectContaining({ message: body.error_description, extensions: { code: "KEY_GENERATION_BUSY" } }),
+      ]);
 
       // EC keys are not limited; nothing of the refused creates was stored.
       const ec = await graphqlCreate(gateway, "busy-ec", "ES256");
       expect(ec.body.errors).toBeUndefined();
       const rowsAfter = await keyRows(gateway.databaseUrl);
       expect(rowsAfter.filter((row) => String(row.set).startsWith("busy-") && row.set !== "busy-ec")).toEqual([]);
-      expect(rowsAfter.filter((row) => !rowsBefore.some((old) => old.set === row.set && old.kid === row.kid)).map((row) => row.set)).toEqual(["busy-ec"]);
+      expect(
+        rowsAfter
+          .filter((row) => !rowsBefore.some((old) => old.set === row.set && old.kid === row.kid))
+          .map((row) => row.set),
+      ).toEqual(["busy-ec"]);
       const audit = await auditRows(gateway.databaseUrl);
-      expect(audit.filter((row) => row.outcome === "KEY_GENERATION_BUSY").map((row) => [row.transport, row.set])).toEqual([
+      expect(
+        audit.filter((row) => row.outcome === "KEY_GENERATION_BUSY").map((row) => [row.transport, row.set]),
+      ).toEqual([
         ["rest", "busy-rest"],
         ["graphql", "busy-graphql"],
       ]);
@@ -412,7 +483,9 @@ describe.each(await providers())("KEY_GENERATION_BUSY over HTTP on %s", (provide
 
   it("counts GraphQL refusals under their own code in the metrics", async () => {
     const text = await (await fetch(`${gateway.origin}/metrics`)).text();
-    expect(text).toMatch(/jwkgw_errors_total\{transport="graphql",operation="createJsonWebKeySet",code="KEY_GENERATION_BUSY"\} 1/);
+    expect(text).toMatch(
+      /jwkgw_errors_total\{transport="graphql",operation="createJsonWebKeySet",code="KEY_GENERATION_BUSY"\} 1/,
+    );
   });
 });
 
@@ -492,14 +565,23 @@ describe.each(await providers())("the key pool in the gateway on %s", (provider)
     await restCreate(taker, "drain");
     await stop(taker);
 
-    const gateway = await startGateway({ databaseUrl: database.url, migrated: true, env: { KEY_POOL_SIZE: "2" }, logger: { level: "debug", stream } });
+    const gateway = await startGateway({
+      databaseUrl: database.url,
+      migrated: true,
+      env: { KEY_POOL_SIZE: "2" },
+      logger: { level: "debug", stream },
+    });
     running.push(gateway);
     await gateway.app.keyPool!.fill();
     const pooled = await pooledRows(database.url);
     const keys = pooled.map((row) => openPooled(sealer, row));
     await stop(gateway);
     const entries = lines.map((line) => JSON.parse(line));
-    expect(entries.filter((entry) => entry.level === 30 && /^RSA key pool: \d+ RS256 key\(s\) ready$/.test(entry.msg)).at(-1)).toMatchObject({
+    expect(
+      entries
+        .filter((entry) => entry.level === 30 && /^RSA key pool: \d+ RS256 key\(s\) ready$/.test(entry.msg))
+        .at(-1),
+    ).toMatchObject({
       alg: "RS256",
       pooledKeys: 2,
       target: 2,

@@ -17,7 +17,14 @@ import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "../../../src/persistence/sealing/
 import { DEV_SECRET_FILE } from "../../../src/persistence/sealing/dev-secret.js";
 import { Keyring, KeyringError } from "../../../src/persistence/sealing/keyring.js";
 import { sqliteFilePath } from "../../../src/persistence/db/url.js";
-import { aad, ENVELOPE_OVERHEAD, type KeySealer, OpenError, TAG_BYTES, type SealContext } from "../../../src/persistence/sealing/seal.js";
+import {
+  aad,
+  ENVELOPE_OVERHEAD,
+  type KeySealer,
+  OpenError,
+  TAG_BYTES,
+  type SealContext,
+} from "../../../src/persistence/sealing/seal.js";
 import { runMain } from "../../support/main.js";
 import { OTHER_SECRET, TEST_SECRET, testKeyring, testSealer } from "../../support/keyring.js";
 import { startGateway } from "../../support/gateway.js";
@@ -50,12 +57,17 @@ function found(haystacks: readonly Buffer[], needles: readonly { label: string; 
 async function storeBytes(store: Store): Promise<Buffer[]> {
   if (store.name === "sqlite") {
     const file = sqliteFilePath(store.url);
-    const parts = await Promise.all([file, `${file}-wal`, `${file}-shm`].map((part) => readFile(part).catch(() => undefined)));
+    const parts = await Promise.all(
+      [file, `${file}-wal`, `${file}-shm`].map((part) => readFile(part).catch(() => undefined)),
+    );
     expect(parts[0], "the SQLite file exists").toBeDefined();
     return parts.flatMap((part) => (part === undefined ? [] : [part]));
   }
   const database = new URL(store.url).pathname.slice(1);
-  const { stdout } = await run("pg_dump", ["-h", "127.0.0.1", "-U", "postgres", database], { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run("pg_dump", ["-h", "127.0.0.1", "-U", "postgres", database], {
+    encoding: "buffer",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   expect(stdout.includes(Buffer.from("json_web_key"))).toBe(true);
   return [stdout];
 }
@@ -70,7 +82,9 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 function expectIntegrityError(error: unknown, set: string, kid: string): void {
   expect(error).toBeInstanceOf(KeyIntegrityError);
   expect((error as KeyIntegrityError).code).toBe("KEY_INTEGRITY");
-  expect((error as Error).message).toBe(`The stored key ${JSON.stringify(kid)} in set ${JSON.stringify(set)} failed its integrity check`);
+  expect((error as Error).message).toBe(
+    `The stored key ${JSON.stringify(kid)} in set ${JSON.stringify(set)} failed its integrity check`,
+  );
 }
 
 const newSet = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
@@ -117,7 +131,12 @@ describe("the sealed envelope", () => {
   it("opens only for the (purpose, set, kid) it was sealed for; the AAD is length-prefixed", () => {
     const sealed = sealer.seal(plaintext(), JWK_CONTEXT("a", "bc")).data;
     expect(sealer.open(sealed, JWK_CONTEXT("a", "bc"))).toEqual(plaintext());
-    for (const context of [JWK_CONTEXT("ab", "c"), JWK_CONTEXT("a", "b"), JWK_CONTEXT("b", "bc"), { purpose: "canary", set: "a", kid: "bc" } as const]) {
+    for (const context of [
+      JWK_CONTEXT("ab", "c"),
+      JWK_CONTEXT("a", "b"),
+      JWK_CONTEXT("b", "bc"),
+      { purpose: "canary", set: "a", kid: "bc" } as const,
+    ]) {
       expect(() => sealer.open(sealed, context)).toThrow(OpenError);
     }
     const kekId = sealer.keyring.current.idBytes;
@@ -149,7 +168,9 @@ describe("the sealed envelope", () => {
       const truncated = blob.subarray(0, blob.length - (TAG_BYTES - tagBytes)).toString("base64url");
       expect(() => sealer.open(truncated, JWK_CONTEXT("s", "k"))).toThrow(OpenError);
     }
-    expect(() => sealer.open(Buffer.concat([blob, Buffer.of(0)]).toString("base64url"), JWK_CONTEXT("s", "k"))).toThrow(OpenError);
+    expect(() => sealer.open(Buffer.concat([blob, Buffer.of(0)]).toString("base64url"), JWK_CONTEXT("s", "k"))).toThrow(
+      OpenError,
+    );
     for (const variant of [`${data}=`, `${data} `, data.replace(/-/g, "+").replace(/_/g, "/")]) {
       if (variant === data) continue;
       expect(() => sealer.open(variant, JWK_CONTEXT("s", "k"))).toThrow(OpenError);
@@ -166,7 +187,12 @@ describe("the sealed envelope", () => {
 
   it("20,000 seals never repeat an IV", () => {
     const ivs = new Set<string>();
-    for (let i = 0; i < 20_000; i++) ivs.add(Buffer.from(sealer.seal(Buffer.of(i & 0xff), JWK_CONTEXT("s", "k")).data, "base64url").subarray(11, 23).toString("hex"));
+    for (let i = 0; i < 20_000; i++)
+      ivs.add(
+        Buffer.from(sealer.seal(Buffer.of(i & 0xff), JWK_CONTEXT("s", "k")).data, "base64url")
+          .subarray(11, 23)
+          .toString("hex"),
+      );
     expect(ivs.size).toBe(20_000);
   });
 });
@@ -180,10 +206,16 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     await store?.close();
   });
 
-  const service = (rsaModulusLength = 2048) => new JsonWebKeyService({ repository: store.repository, generate: { rsaModulusLength } });
+  const service = (rsaModulusLength = 2048) =>
+    new JsonWebKeyService({ repository: store.repository, generate: { rsaModulusLength } });
   const rows = (set: string) =>
-    store.database.client.jsonWebKey.findMany({ where: { set }, orderBy: { seq: "asc" }, select: { kid: true, format: true, data: true, kekId: true } });
-  const setData = (set: string, kid: string, data: string) => store.database.client.$executeRaw`UPDATE json_web_key SET data = ${data} WHERE "set" = ${set} AND kid = ${kid}`;
+    store.database.client.jsonWebKey.findMany({
+      where: { set },
+      orderBy: { seq: "asc" },
+      select: { kid: true, format: true, data: true, kekId: true },
+    });
+  const setData = (set: string, kid: string, data: string) =>
+    store.database.client.$executeRaw`UPDATE json_web_key SET data = ${data} WHERE "set" = ${set} AND kid = ${kid}`;
 
   it("keys of all 13 algorithms (and RSA-4096) are stored sealed: no private member in the files or a dump, and every key reads back exactly", async () => {
     const set = newSet("every-alg");
@@ -223,10 +255,19 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     await setData(two, "B", rowA.data);
     // A copy of A's row under a new kid, in A's set and in another set under A's kid.
     const third = newSet("copy");
-    await store.database.client.jsonWebKey.create({ data: { set: one, kid: "C", format: rowA.format, data: rowA.data, kekId: rowA.kekId } });
-    await store.database.client.jsonWebKey.create({ data: { set: third, kid: "A", format: rowA.format, data: rowA.data, kekId: rowA.kekId } });
+    await store.database.client.jsonWebKey.create({
+      data: { set: one, kid: "C", format: rowA.format, data: rowA.data, kekId: rowA.kekId },
+    });
+    await store.database.client.jsonWebKey.create({
+      data: { set: third, kid: "A", format: rowA.format, data: rowA.data, kekId: rowA.kekId },
+    });
 
-    for (const [set, kid] of [[one, "A"], [two, "B"], [one, "C"], [third, "A"]]) {
+    for (const [set, kid] of [
+      [one, "A"],
+      [two, "B"],
+      [one, "C"],
+      [third, "A"],
+    ]) {
       const error = await rejection(store.repository.getKey(set, kid));
       expectIntegrityError(error, set, kid);
       expect(JSON.stringify(error)).not.toContain(a.d);
@@ -235,7 +276,9 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     // A set holding a tampered row is refused whole, never served without it.
     const whole = await rejection(store.repository.getKeySet(one));
     expect(whole).toBeInstanceOf(KeyIntegrityError);
-    expect((whole as Error).message).toMatch(new RegExp(`^The stored key "[AC]" in set "${one}" failed its integrity check$`));
+    expect((whole as Error).message).toMatch(
+      new RegExp(`^The stored key "[AC]" in set "${one}" failed its integrity check$`),
+    );
     expect(await store.repository.getKey(one, "bystander")).toEqual(bystander);
 
     // Put back, everything reads again: the failures were the tampering, nothing else.
@@ -255,10 +298,11 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     const mutants: string[] = [];
     for (let i = 0; i < blob.length; i++) {
       const mutant = Buffer.from(blob);
-      mutant[i] ^= 1 << i % 8;
+      mutant[i] ^= 1 << (i % 8);
       mutants.push(mutant.toString("base64url"));
     }
-    for (const tagBytes of [4, 8, 12]) mutants.push(blob.subarray(0, blob.length - (TAG_BYTES - tagBytes)).toString("base64url"));
+    for (const tagBytes of [4, 8, 12])
+      mutants.push(blob.subarray(0, blob.length - (TAG_BYTES - tagBytes)).toString("base64url"));
     mutants.push(Buffer.concat([blob, Buffer.of(0x42)]).toString("base64url"));
 
     const silent: number[] = [];
@@ -276,8 +320,16 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
 
   it("a plaintext row planted around the gateway is refused as KEY_INTEGRITY, not served", async () => {
     const set = newSet("planted");
-    const planted = { kty: "oct", kid: "planted", alg: "HS256", use: "sig", k: "cGxhbnRlZC1ieS1hbi1hdHRhY2tlci0zMi1ieXRlcyE" };
-    await store.database.client.jsonWebKey.create({ data: { set, kid: "planted", format: JWK_JSON_V1, data: JSON.stringify(planted) } });
+    const planted = {
+      kty: "oct",
+      kid: "planted",
+      alg: "HS256",
+      use: "sig",
+      k: "cGxhbnRlZC1ieS1hbi1hdHRhY2tlci0zMi1ieXRlcyE",
+    };
+    await store.database.client.jsonWebKey.create({
+      data: { set, kid: "planted", format: JWK_JSON_V1, data: JSON.stringify(planted) },
+    });
     expectIntegrityError(await rejection(store.repository.getKey(set, "planted")), set, "planted");
   });
 
@@ -293,7 +345,10 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     const gateway = await startGateway({ databaseUrl: store.url, migrated: true, logger: { level: "info", stream } });
     try {
       const message = `The stored key "victim" in set ${JSON.stringify(set)} failed its integrity check`;
-      const { body } = await gateway.graphql("query ($set: String!) { getJsonWebKey(set: $set, kid: \"victim\") { keys { kid d } } }", { set });
+      const { body } = await gateway.graphql(
+        'query ($set: String!) { getJsonWebKey(set: $set, kid: "victim") { keys { kid d } } }',
+        { set },
+      );
       expect(body.data).toBeNull();
       expect(body.errors).toHaveLength(1);
       expect(body.errors[0].message).toBe(message);
@@ -305,7 +360,12 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
 
       const integrityLogs = logs.filter((line) => line.includes("a stored key failed its integrity check"));
       expect(integrityLogs).toHaveLength(2);
-      expect(JSON.parse(integrityLogs[0])).toMatchObject({ level: 50, set, kid: "victim", reason: expect.stringContaining("authentication failed") });
+      expect(JSON.parse(integrityLogs[0])).toMatchObject({
+        level: 50,
+        set,
+        kid: "victim",
+        reason: expect.stringContaining("authentication failed"),
+      });
       const everything = logs.join("") + JSON.stringify(body);
       for (const secret of [victim.d!, other.d!]) expect(everything).not.toContain(secret);
     } finally {
@@ -335,9 +395,13 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
     const before = await snapshot();
     expect(before.canaries.map((canary) => canary.kekId)).toEqual([store.sealer.keyring.current.id]);
 
-    const error = await rejection(startGateway({ databaseUrl: store.url, migrated: true, env: { SECRETS_SYSTEM: OTHER_SECRET } }));
+    const error = await rejection(
+      startGateway({ databaseUrl: store.url, migrated: true, env: { SECRETS_SYSTEM: OTHER_SECRET } }),
+    );
     expect((error as Error).name).toBe("StartupError");
-    expect((error as Error).message).toMatch(/^SECRETS_SYSTEM does not open this database: it was sealed with the secret\(s\) of kek id\(s\) [0-9a-f]{8}/);
+    expect((error as Error).message).toMatch(
+      /^SECRETS_SYSTEM does not open this database: it was sealed with the secret\(s\) of kek id\(s\) [0-9a-f]{8}/,
+    );
     expect((error as Error).message).not.toContain(OTHER_SECRET);
     expect(await snapshot()).toEqual(before);
   });
@@ -346,9 +410,13 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
     await store.database.client.keyringCanary.deleteMany({});
     const count = await store.database.client.jsonWebKey.count();
     const before = await snapshot();
-    const error = await rejection(startGateway({ databaseUrl: store.url, migrated: true, env: { SECRETS_SYSTEM: OTHER_SECRET } }));
+    const error = await rejection(
+      startGateway({ databaseUrl: store.url, migrated: true, env: { SECRETS_SYSTEM: OTHER_SECRET } }),
+    );
     expect((error as Error).name).toBe("StartupError");
-    expect((error as Error).message).toContain(`${count} stored key(s) are sealed with a secret that is not in SECRETS_SYSTEM (kek id ${store.sealer.keyring.current.id}: ${count} row(s))`);
+    expect((error as Error).message).toContain(
+      `${count} stored key(s) are sealed with a secret that is not in SECRETS_SYSTEM (kek id ${store.sealer.keyring.current.id}: ${count} row(s))`,
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -356,17 +424,32 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
     const set = newSet("foundation");
     const sample = (await serviceOf(store).createJsonWebKeySet(newSet("tmp"), { alg: "RS256", kid: "rsa" })).keys[0];
     const plain: Jwk[] = [];
-    for (let i = 0; i < 250; i++) plain.push({ kty: "oct", kid: `oct-${i}`, alg: "HS256", use: "sig", k: Buffer.from(`${randomUUID()}${i}`).toString("base64url") });
+    for (let i = 0; i < 250; i++)
+      plain.push({
+        kty: "oct",
+        kid: `oct-${i}`,
+        alg: "HS256",
+        use: "sig",
+        k: Buffer.from(`${randomUUID()}${i}`).toString("base64url"),
+      });
     plain.push({ ...sample, kid: "rsa-plain" });
-    await store.database.client.jsonWebKey.createMany({ data: plain.map((key) => ({ set, kid: key.kid, format: JWK_JSON_V1, data: JSON.stringify(key) })) });
+    await store.database.client.jsonWebKey.createMany({
+      data: plain.map((key) => ({ set, kid: key.kid, format: JWK_JSON_V1, data: JSON.stringify(key) })),
+    });
     await store.database.client.keyringCanary.deleteMany({});
 
     const logs: string[] = [];
     const stream = new Writable({ write: (chunk, _encoding, done) => (logs.push(chunk.toString()), done()) });
     const gateway = await startGateway({ databaseUrl: store.url, migrated: true, logger: { level: "info", stream } });
     try {
-      const line = logs.map((entry) => JSON.parse(entry)).find((entry) => /re-sealed \d+ stored key\(s\) from the plaintext format/.test(entry.msg));
-      expect(line).toMatchObject({ msg: `re-sealed ${plain.length} stored key(s) from the plaintext format jwk+json/v1`, resealed: plain.length, failed: 0 });
+      const line = logs
+        .map((entry) => JSON.parse(entry))
+        .find((entry) => /re-sealed \d+ stored key\(s\) from the plaintext format/.test(entry.msg));
+      expect(line).toMatchObject({
+        msg: `re-sealed ${plain.length} stored key(s) from the plaintext format jwk+json/v1`,
+        resealed: plain.length,
+        failed: 0,
+      });
       const stored = await store.database.client.jsonWebKey.findMany({ where: { set } });
       expect(stored).toHaveLength(plain.length);
       for (const row of stored) {
@@ -374,20 +457,29 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
         expect(row.kekId).toBe(store.sealer.keyring.current.id);
       }
       const read = (await gateway.app.service.getJsonWebKeySet(set)).keys;
-      expect(new Map(read.map((key) => [key.kid, key]))).toEqual(new Map(plain.map((key) => [key.kid, expect.objectContaining(key)])));
+      expect(new Map(read.map((key) => [key.kid, key]))).toEqual(
+        new Map(plain.map((key) => [key.kid, expect.objectContaining(key)])),
+      );
       // Not left behind on disk either (SQLite is compacted after the upgrade; pg_dump shows live rows).
-      expect(found(await storeBytes(store), secretsOf(plain.filter((_, i) => i % 25 === 0 || i === plain.length - 1)))).toEqual([]);
+      expect(
+        found(await storeBytes(store), secretsOf(plain.filter((_, i) => i % 25 === 0 || i === plain.length - 1))),
+      ).toEqual([]);
       expect(logs.join("")).not.toContain(sample.d);
     } finally {
       await gateway.close();
     }
   });
 
-  it.runIf(name === "postgres")("on PostgreSQL, start without SECRETS_SYSTEM is refused naming the variable", async () => {
-    const error = await rejection(startGateway({ databaseUrl: store.url, migrated: true, env: { SECRETS_SYSTEM: "" } }));
-    expect((error as Error).name).toBe("ConfigError");
-    expect((error as Error).message).toMatch(/^SECRETS_SYSTEM: must be set when DATABASE_URL is PostgreSQL/);
-  });
+  it.runIf(name === "postgres")(
+    "on PostgreSQL, start without SECRETS_SYSTEM is refused naming the variable",
+    async () => {
+      const error = await rejection(
+        startGateway({ databaseUrl: store.url, migrated: true, env: { SECRETS_SYSTEM: "" } }),
+      );
+      expect((error as Error).name).toBe("ConfigError");
+      expect((error as Error).message).toMatch(/^SECRETS_SYSTEM: must be set when DATABASE_URL is PostgreSQL/);
+    },
+  );
 });
 
 function serviceOf(store: Store): JsonWebKeyService {
@@ -409,7 +501,9 @@ describe("the SQLite development secret", () => {
       const secret = (await readFile(file, "utf8")).trim();
       expect(secret.length).toBeGreaterThanOrEqual(32);
       const warning = logs.map((line) => JSON.parse(line)).find((line) => line.level === 40);
-      expect(warning.msg).toContain(`SECRETS_SYSTEM is not set: stored keys are sealed with the development secret in ${file} (created now)`);
+      expect(warning.msg).toContain(
+        `SECRETS_SYSTEM is not set: stored keys are sealed with the development secret in ${file} (created now)`,
+      );
 
       const second = await startGateway({ databaseUrl: sqlite.url, env, logger: { level: "info", stream } });
       expect((await second.app.service.getJsonWebKey("dev", "k")).keys).toEqual([created]);
@@ -427,12 +521,16 @@ describe("the SQLite development secret", () => {
       await rm(file);
       const error = await rejection(startGateway({ databaseUrl: sqlite.url, env }));
       expect((error as Error).name).toBe("StartupError");
-      expect((error as Error).message).toContain(`the development secret file ${file} is missing, but this database holds keys sealed`);
+      expect((error as Error).message).toContain(
+        `the development secret file ${file} is missing, but this database holds keys sealed`,
+      );
       await expect(stat(file)).rejects.toThrow(/ENOENT/);
 
       // A damaged file is refused rather than replaced.
       await writeFile(file, "short\n", { mode: 0o600 });
-      expect((await rejection(startGateway({ databaseUrl: sqlite.url, env })) as Error).message).toContain("is damaged");
+      expect(((await rejection(startGateway({ databaseUrl: sqlite.url, env }))) as Error).message).toContain(
+        "is damaged",
+      );
     } finally {
       await sqlite.cleanup();
     }
@@ -457,7 +555,12 @@ describe("npm start (src/main.ts) refuses", () => {
   it("NODE_ENV=production without SECRETS_SYSTEM, naming the variable, before listening", async () => {
     const sqlite = await tempSqlite();
     try {
-      const { code, output } = await runMain({ NODE_ENV: "production", DATABASE_URL: sqlite.url, SECRETS_SYSTEM: "", PORT: "0" });
+      const { code, output } = await runMain({
+        NODE_ENV: "production",
+        DATABASE_URL: sqlite.url,
+        SECRETS_SYSTEM: "",
+        PORT: "0",
+      });
       expect(code).toBe(1);
       expect(output).toContain("configuration error: SECRETS_SYSTEM: must be set when NODE_ENV=production");
       expect(output).not.toContain("serving GraphQL");

@@ -86,7 +86,10 @@ describe(`KeySealer (fast-check, ${RUNS} runs, seed ${SEED})`, () => {
         const joined = where.set + where.kid;
         if (joined.length > 0) {
           const cut = (where.set.length + 1) % (joined.length + 1);
-          if (cut !== where.set.length) expectIntegrityFailure(() => sealer.open(sealed.data, context({ set: joined.slice(0, cut), kid: joined.slice(cut) })));
+          if (cut !== where.set.length)
+            expectIntegrityFailure(() =>
+              sealer.open(sealed.data, context({ set: joined.slice(0, cut), kid: joined.slice(cut) })),
+            );
         }
         expectIntegrityFailure(() => sealer.open(sealed.data, { purpose: "canary", ...where }));
       }),
@@ -101,7 +104,10 @@ describe(`KeySealer (fast-check, ${RUNS} runs, seed ${SEED})`, () => {
         const first = sealer.seal(plaintext, context(where));
         const second = sealer.seal(plaintext, context(where));
         expect(first.data).not.toBe(second.data);
-        const ivOf = (data: string) => Buffer.from(data, "base64url").subarray(11, 11 + IV_BYTES).toString("hex");
+        const ivOf = (data: string) =>
+          Buffer.from(data, "base64url")
+            .subarray(11, 11 + IV_BYTES)
+            .toString("hex");
         expect(ivOf(first.data)).not.toBe(ivOf(second.data));
         expect(sealer.open(first.data, context(where)).equals(plaintext)).toBe(true);
         expect(sealer.open(second.data, context(where)).equals(plaintext)).toBe(true);
