@@ -56,10 +56,8 @@ import { JWK_AES256GCM_V1 } from "../sealing/codec.js";
 import type { Database, Db } from "../db/database.js";
 import { storeRunner } from "../db/store-runner.js";
 import { kekIdOf, OpenError, type KeySealer, type SealContext } from "../sealing/seal.js";
-
-/** The members a pooled row keeps: everything but kid, use and alg. */
-const MATERIAL_MEMBERS = ["kty", "n", "e", "d", "p", "q", "dp", "dq", "qi"] as const;
-type Material = Pick<Jwk, (typeof MATERIAL_MEMBERS)[number]>;
+import { materialOf, type Material } from "./material.js";
+import { untilAborted } from "./until-aborted.js";
 
 /** The kid a pooled key is generated and checked under; it is replaced at claim time and never stored. */
 const PLACEHOLDER_KID = "pooled";
@@ -368,42 +366,6 @@ export class KeyPool {
   }
 }
 
-/** `promise`, or a rejection as soon as `signal` aborts (the promise itself is left to settle unobserved). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 function contextOf(pool: Pool, ref: string): SealContext {
   return { purpose: "pooled-key", set: pool.name, kid: ref };
-}
-
-/** The allowlisted material members, or a throw when it is not an RSA private key. */
-function materialOf(key: Partial<Jwk>): Material {
-  if (
-    typeof key !== "object" ||
-    key === null ||
-    key.kty !== "RSA" ||
-    typeof key.n !== "string" ||
-    typeof key.d !== "string"
-  ) {
-    throw new OpenError("not an RSA private key");
-  }
-  const out: Record<string, unknown> = {};
-  for (const member of MATERIAL_MEMBERS) if (key[member] !== undefined) out[member] = key[member];
-  return out as unknown as Material;
 }
