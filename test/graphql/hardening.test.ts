@@ -12,12 +12,12 @@ import zlib from "node:zlib";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { AuditResolver } from "../../src/graphql/audit.js";
-import { getIntrospectionQuery } from "graphql";
 import { GRAPHQL_LIMITS, HIDDEN_LIMIT_MESSAGE, INTROSPECTION_LIMITS } from "../../src/graphql/hardening.js";
 import { JsonWebKeyResolver } from "../../src/graphql/resolver.js";
 import { REQUEST_TIMEOUT_MS } from "../../src/server.js";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { FULL_INTROSPECTION } from "../support/introspection.js";
 
 const STUDIO = "https://studio.apollographql.com";
 const ELSEWHERE = "https://evil.example";
@@ -165,15 +165,6 @@ const postJson = (origin: string, body: unknown) =>
 const postQuery = (origin: string, query: string) => postJson(origin, { query });
 const MUTATION = 'mutation { createJsonWebKeySet(set: "csrf", input: { alg: "ES256" }) { set } }';
 
-/** The introspection query every tool sends, with every option graphql-js offers (depth 15, cost ~15,600). */
-const FULL_INTROSPECTION = getIntrospectionQuery({
-  descriptions: true,
-  specifiedByUrl: true,
-  directiveIsRepeatable: true,
-  schemaDescription: true,
-  inputValueDeprecation: true,
-  oneOf: true,
-});
 /** A real root field, which puts a document under the ordinary limits whatever else it selects. */
 const REAL_FIELD = 'getJsonWebKeySet(set: "s") { set }';
 const overIntrospectionDepth = INTROSPECTION_LIMITS.maxDepth + 1;

@@ -10,21 +10,14 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } from "graphql";
+import { buildClientSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCHEMA_PATH } from "../../src/http/schema-route.js";
 import { freshDatabase, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
+import { FULL_INTROSPECTION } from "../support/introspection.js";
 
 const root = process.cwd();
-const FULL_INTROSPECTION = getIntrospectionQuery({
-  descriptions: true,
-  specifiedByUrl: true,
-  directiveIsRepeatable: true,
-  schemaDescription: true,
-  inputValueDeprecation: true,
-  oneOf: true,
-});
 
 /** Runs GraphQL Code Generator's CLI with `schema: <url>`, printing the schema it loaded. */
 async function codegenFromUrl(url: string): Promise<{ ok: true; sdl: string } | { ok: false; output: string }> {
