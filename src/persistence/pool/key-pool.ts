@@ -138,6 +138,7 @@ export class KeyPool {
   private filling: Promise<void> | undefined;
   private again = false;
   private starting: Promise<void> | undefined;
+  private purging: Promise<void> | undefined;
   /** Pools whose count was logged at least once. */
   private readonly reported = new Set<string>();
   /** Pools found empty by a take since they were last full (logged once per episode). */
@@ -166,7 +167,11 @@ export class KeyPool {
     if (log) this.log = log;
     this.timer = setInterval(() => void this.fill(), this.recheckMs);
     this.timer.unref();
-    this.starting = this.purge().then(() => this.fill());
+    const purging = this.purge().finally(() => {
+      if (this.purging === purging) this.purging = undefined;
+    });
+    this.purging = purging;
+    this.starting = purging.then(() => this.fill());
   }
 
   /**
@@ -209,6 +214,8 @@ export class KeyPool {
    */
   fill(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    // Asked while start() purges: after the purge, join start's first pass rather than run before it.
+    if (this.purging) return this.purging.then(() => this.fill(), () => this.fill());
     if (this.filling) {
       this.again = true;
       return this.filling;
