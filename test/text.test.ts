@@ -1,4 +1,4 @@
-/** quote(): how a message shows a caller-chosen name (src/domain/text.ts). */
+/** quote(): how a message shows a caller-chosen name (src/text.ts). */
 import { describe, expect, it } from "vitest";
 import { quote } from "../src/text.js";
 
