@@ -215,7 +215,11 @@ export class KeyPool {
   fill(): Promise<void> {
     if (this.closed) return Promise.resolve();
     // Asked while start() purges: after the purge, join start's first pass rather than run before it.
-    if (this.purging) return this.purging.then(() => this.fill(), () => this.fill());
+    if (this.purging)
+      return this.purging.then(
+        () => this.fill(),
+        () => this.fill(),
+      );
     if (this.filling) {
       this.again = true;
       return this.filling;
