@@ -22,7 +22,8 @@ import { authenticateRequest, type Authenticate } from "../http/auth.js";
 import { ForbiddenError, KeyGenerationBusyError } from "../errors.js";
 import { describeError } from "../logging.js";
 import { internalError, MalformedBodyError, toRestError } from "./errors.js";
-import { describeJsonTextProblem, jsonTextProblem } from "../http/json-text.js";
+import { checkedJsonParser } from "../http/json-body.js";
+import { describeJsonTextProblem } from "../http/json-text.js";
 import { keyRoutes } from "./routes.js";
 import { SHARED_SCHEMAS } from "./schemas.js";
 
@@ -55,19 +56,19 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
   // DELETE with no body, which Fastify's parser refuses: here an empty body is no body. A member
   // name repeated within one object (RFC 7517 §4) and nesting past MAX_JSON_DEPTH are refused;
   // values are never quoted.
-  const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    if (body === "") return done(null, undefined);
-    void parseJson(request, body as string, (error, value) => {
-      if (error) return done(new MalformedBodyError(describeJsonError(error)), undefined);
-      // JSON.parse keeps the last of two equal member names; refuse them instead. And refuse
-      // deep nesting before the schema validator or the service recurses into it (http/json-text.ts).
-      const problem = jsonTextProblem(body as string);
-      if (problem !== undefined) return done(new MalformedBodyError(describeJsonTextProblem(problem)), undefined);
-      done(null, value);
-    });
-  });
+  app.addContentTypeParser(
+    "application/json",
+    { parseAs: "string" },
+    checkedJsonParser(
+      app,
+      (refusal) =>
+        new MalformedBodyError(
+          refusal.problem ? describeJsonTextProblem(refusal.problem) : describeJsonError(refusal.error),
+        ),
+      { emptyIsNoBody: true },
+    ),
+  );
 
   app.addHook("onRequest", async (request, reply) => {
     if (request.method === "GET" || request.method === "HEAD") reply.header("cache-control", NO_CACHE);
