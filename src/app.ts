@@ -218,8 +218,8 @@ function logAccessMode(log: Logger, mode: AccessMode, config: Config): void {
  * Applies pending migrations when configured to, and otherwise refuses to serve a database that is
  * behind. It asks first, so a gateway starting against an up-to-date database (the usual case, e.g.
  * a second gateway on the same SQLite file) takes no migration lock. Deploying takes one: Prisma's
- * advisory lock on Postgres, an exclusive lock on SQLite. When a deploy fails, another process may
- * have applied the same migrations meanwhile; that is fine if nothing is pending any more.
+ * advisory lock on Postgres, an exclusive lock on SQLite (migrate() waits for another process's
+ * deploy there, and is done if that one applied everything).
  */
 async function prepareSchema(config: Config): Promise<void> {
   const options = { provider: providerOf(config.databaseUrl), url: config.databaseUrl, prismaDir: PRISMA_DIR };
@@ -227,24 +227,15 @@ async function prepareSchema(config: Config): Promise<void> {
     new StartupError(
       `could not ${what} the ${options.provider} database: ${describeMigrationError(error, options.provider)}`,
     );
-  const pending = async () =>
-    (
-      await migrate("status", options).catch((error: unknown) =>
-        Promise.reject(failed("check the migrations of", error)),
-      )
-    ).pending;
-
-  const before = await pending();
-  if (before.length === 0) return;
+  const { pending } = await migrate("status", options).catch((error: unknown) =>
+    Promise.reject(failed("check the migrations of", error)),
+  );
+  if (pending.length === 0) return;
   if (!config.migrateOnStart) {
     throw new StartupError(
-      `The database is missing ${before.length} migration(s) (${before.join(", ")}). ` +
+      `The database is missing ${pending.length} migration(s) (${pending.join(", ")}). ` +
         "Run `npm run db:migrate` with the same DATABASE_URL, or set MIGRATE_ON_START=true.",
     );
   }
-  try {
-    await migrate("deploy", options);
-  } catch (error) {
-    if ((await pending()).length > 0) throw failed("apply migrations to", error);
-  }
+  await migrate("deploy", options).catch((error: unknown) => Promise.reject(failed("apply migrations to", error)));
 }

@@ -12,6 +12,7 @@
  *
  * Tested on both providers by test/persistence/db/migrate.test.ts.
  */
+import { setTimeout } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -73,6 +74,29 @@ export function migrate(
   options: MigrateOptions,
 ): Promise<CreatedMigration | null | DeployResult | MigrationStatus>;
 export async function migrate(
+  command: MigrateCommand,
+  options: MigrateOptions,
+): Promise<CreatedMigration | null | DeployResult | MigrationStatus> {
+  if (command !== "deploy" || options.provider !== "sqlite") return run(command, options);
+  // SQLite: a deploy needs the file alone. When another process holds it (most likely its own deploy
+  // of the same migrations, e.g. two gateways starting together), wait for it: once it is done there
+  // may be nothing left to apply. Postgres waits on Prisma's advisory lock instead.
+  const deadline = Date.now() + SQLITE_DEPLOY_WAIT_MS;
+  for (;;) {
+    try {
+      return await run("deploy", options);
+    } catch (error) {
+      if (!isDatabaseLocked(error) || Date.now() > deadline) throw error;
+      if (((await run("status", options)) as MigrationStatus).pending.length === 0) return { applied: [] };
+      await setTimeout(250);
+    }
+  }
+}
+
+/** How long a SQLite deploy waits for another process that holds the database file. */
+const SQLITE_DEPLOY_WAIT_MS = 15_000;
+
+async function run(
   command: MigrateCommand,
   options: MigrateOptions,
 ): Promise<CreatedMigration | null | DeployResult | MigrationStatus> {
@@ -253,16 +277,19 @@ async function exists(file: string): Promise<boolean> {
  * One line an operator can act on, for a failed migration command: the engine's own errors carry the
  * whole connector chain, a wasm stack and a list of error variants.
  */
+/** The SQLite adapter's SQLITE_BUSY, which the engine does not know by name ("unknown variant `SocketTimeout`"). */
+function isDatabaseLocked(error: unknown): boolean {
+  return /SocketTimeout|database is locked|SQLITE_BUSY/i.test(messageOf(error));
+}
+
 export function describeMigrationError(error: unknown, provider: Provider): string {
-  const message = messageOf(error);
-  // The SQLite adapter's SQLITE_BUSY, which the engine does not know by name ("unknown variant `SocketTimeout`").
-  if (/SocketTimeout|database is locked|SQLITE_BUSY/i.test(message)) {
+  if (isDatabaseLocked(error)) {
     return provider === "sqlite"
       ? "the SQLite database is locked by another process (a running gateway or migration): applying migrations needs it alone, so stop the other gateways first"
       : "the database did not answer in time";
   }
   const first =
-    message
+    messageOf(error)
       .split("\n")
       .map((line) => line.trim())
       .find((line) => line !== "") ?? "unknown error";
