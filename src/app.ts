@@ -28,6 +28,7 @@ import type { ChangeFeed } from "./persistence/cache/change-feed.js";
 import { openChangeFeed } from "./persistence/cache/feeds.js";
 import { GenerationLimiter } from "./domain/generation-limiter.js";
 import { KeyPool } from "./persistence/pool/key-pool.js";
+import { RotationScheduler } from "./domain/rotation-scheduler.js";
 
 export interface App {
   server: FastifyInstance;
@@ -39,6 +40,8 @@ export interface App {
   keyPool?: KeyPool;
   /** Bounds inline RSA generations (KEY_GENERATION_CONCURRENCY, KEY_GENERATION_QUEUE). */
   generationLimiter: GenerationLimiter;
+  /** Scheduled rotations (README, "Key rotation"); tests call runOnce() after moving their clock. */
+  scheduler: RotationScheduler;
   /** Stops accepting requests, drains in-flight ones, then closes the database. */
   close(): Promise<void>;
 }
@@ -50,6 +53,8 @@ export interface AppOverrides {
   logger?: FastifyServerOptions["logger"];
   /** How often open mode asks whether a token exists (auth/authenticator.ts); tests shorten it. */
   openModeRecheckMs?: number;
+  /** The clock of key lifecycles (rotations, publication, schedules); tests move it months ahead. */
+  clock?: () => Date;
 }
 
 /** Schemas and migrations, found next to the code (src/ or dist/) rather than from the working directory. */
@@ -90,6 +95,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         : undefined;
     const repository = keyCache ?? stored;
     const metrics = new GatewayMetrics();
+    const clock = overrides.clock ?? (() => new Date());
     const jwks = new PublicJwks({
       sets: config.jwksBroadcastSets,
       load: (set) => repository.getKeySet(set),
@@ -104,6 +110,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       },
       // Answered from memory only while the change feed vouches that nothing changed elsewhere.
       isFresh: () => feed!.sync(),
+      now: () => clock().getTime(),
     });
     feed.subscribe((change) => {
       if (change.kind === "key-set") jwks.invalidate(change.set);
@@ -158,6 +165,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       generate: overrides.generate,
       onKeySetChanged: (set) => jwks.invalidate(set),
       onKeyGenerated: (alg, seconds) => metrics.observeKeyGenerated(alg, seconds),
+      clock,
+      onLifecycleStep: (step, trigger) => metrics.observeLifecycleStep(step, trigger),
     });
     server = await buildServer({
       schema: await createSchema(service, jwks),
@@ -177,6 +186,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logAccessMode(listening.log, accessMode, config);
     // Fills in the background: readiness does not wait for it.
     keyPool?.start(listening.log);
+    const scheduler = new RotationScheduler(service, {
+      intervalMs: config.rotationCheckIntervalMs,
+      onFailure: (set, error) => {
+        metrics.observeSchedulerFailure();
+        listening.log.error({ set, err: describeError(error) }, "a scheduled rotation step failed; it is tried again");
+      },
+      onSteps: (steps) =>
+        listening.log.info(
+          { rotated: steps.rotated, published: steps.published },
+          'scheduled rotation steps done (README, "Key rotation")',
+        ),
+    });
+    if (config.rotationCheckIntervalMs > 0) scheduler.start();
     return {
       server: listening,
       service,
@@ -184,7 +206,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       keyCache,
       keyPool,
       generationLimiter,
+      scheduler,
       close: async () => {
+        await scheduler.close();
         await keyPool?.close(); // no pool write after this; claims of draining requests still work
         await listening.close();
         await feed?.close();

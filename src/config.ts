@@ -62,7 +62,16 @@ export interface Config {
    * Default 5000.
    */
   readonly databaseTimeoutMs: number;
+  /**
+   * ROTATION_CHECK_INTERVAL_MS: how often the gateway looks for scheduled rotation steps that are due
+   * (README, "Key rotation"); 0 turns the scheduler off in this process (another gateway on the
+   * same database may run it). Default 10,000.
+   */
+  readonly rotationCheckIntervalMs: number;
 }
+
+/** ROTATION_CHECK_INTERVAL_MS's default: a step happens at most this late. */
+export const DEFAULT_ROTATION_CHECK_INTERVAL_MS = 10_000;
 
 /** KEY_CACHE_MAX_KEYS's default, in keys (a few hundred MiB at most for RSA-4096 private keys). */
 export const DEFAULT_KEY_CACHE_MAX_KEYS = 50_000;
@@ -151,6 +160,13 @@ export function loadConfig(env: Env): Config {
       DEFAULT_DATABASE_TIMEOUT_MS,
       MIN_DATABASE_TIMEOUT_MS,
       MAX_DATABASE_TIMEOUT_MS,
+    ),
+    rotationCheckIntervalMs: integer(
+      env,
+      "ROTATION_CHECK_INTERVAL_MS",
+      DEFAULT_ROTATION_CHECK_INTERVAL_MS,
+      0,
+      86_400_000,
     ),
   });
 }

@@ -10,6 +10,9 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  /** The request is sound but the set's state forbids it now (e.g. revoking the only signing key): README, "Key rotation". */
+  FAILED_PRECONDITION: 409,
+  // After FAILED_PRECONDITION: a bare 409 (metrics' outcomeOfStatus) counts as CONFLICT.
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   /** A stored key failed to open (tampered, swapped or sealed with an unknown secret): README, "Encryption at rest". */
@@ -59,6 +62,14 @@ export class ConflictError extends JwkGatewayError {
   override name = "ConflictError";
   constructor(message: string) {
     super("CONFLICT", message);
+  }
+}
+
+/** Refused because of the state the keys are in; `reason` says which rule, the message what to do instead. */
+export class FailedPreconditionError extends JwkGatewayError {
+  override name = "FailedPreconditionError";
+  constructor(message: string, reason?: string) {
+    super("FAILED_PRECONDITION", message, reason);
   }
 }
 

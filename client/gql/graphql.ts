@@ -31,6 +31,8 @@ export type JsonWebKeySetGeneratorRequest = {
   alg: string;
   /** Key id; omitted or empty: a random UUID v4 */
   kid?: string | null | undefined;
+  /** ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation) */
+  state?: JsonWebKeyState | null | undefined;
   /** Intended use; omitted or empty: sig */
   use?: string | null | undefined;
 };
@@ -39,6 +41,17 @@ export type JsonWebKeySetGeneratorRequest = {
 export type JsonWebKeySetInput = {
   keys: Array<JsonWebKeyInput>;
 };
+
+/** Where a key is in its lifecycle (README, "Key rotation") */
+export type JsonWebKeyState =
+  /** Published; the newest ACTIVE key of a set is its signing key */
+  | 'ACTIVE'
+  /** Published, never signs: verifiers learn it before it signs */
+  | 'NEXT'
+  /** No longer signs; published until publishedUntil so its tokens still verify */
+  | 'RETIRED'
+  /** Compromised: never published, never signs, its kid never reused */
+  | 'REVOKED';
 
 export type AuditEventsQueryVariables = Exact<{
   limit?: number | null | undefined;

@@ -5,8 +5,11 @@
  */
 import { SCOPES, type Scope } from "./scopes.js";
 
-/** Where a call came from; recorded in the audit trail. `internal`: code in the same process (tests, scripts). */
-export type Transport = "graphql" | "rest" | "internal";
+/**
+ * Where a call came from; recorded in the audit trail. `internal`: code in the same process (tests,
+ * scripts); `scheduler`: the gateway's own scheduled rotations (domain/rotation-scheduler.ts).
+ */
+export type Transport = "graphql" | "rest" | "internal" | "scheduler";
 
 /** The audit trail's actor for calls served in open mode. */
 export const OPEN_MODE_ACTOR = "open-mode";
@@ -16,6 +19,8 @@ export const ANONYMOUS_ACTOR = "anonymous";
 export const INVALID_TOKEN_ACTOR = "invalid-token";
 /** The actor of in-process calls that come through no transport. */
 export const INTERNAL_ACTOR = "internal";
+/** The actor of scheduled rotation steps. */
+export const SCHEDULER_ACTOR = "scheduler";
 
 export interface Principal {
   /** For the audit trail and logs: a token id, or one of the *_ACTOR names above. Never a secret. */
@@ -65,6 +70,14 @@ export const INTERNAL_CALLER: Caller = Object.freeze({
   authenticated: true,
   scopes: ALL_SCOPES,
   transport: "internal",
+});
+
+/** The rotation scheduler: the gateway acting on a set's rotation policy, audited as `scheduler`. */
+export const SCHEDULER_CALLER: Caller = Object.freeze({
+  actor: SCHEDULER_ACTOR,
+  authenticated: true,
+  scopes: ALL_SCOPES,
+  transport: "scheduler",
 });
 
 export function callerOf(principal: Principal, transport: Transport, requestId?: string, session?: object): Caller {

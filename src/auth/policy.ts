@@ -32,6 +32,9 @@ export const OPERATION_SCOPES = {
   updateJsonWebKeySet: "keys:write",
   deleteJsonWebKey: "keys:write",
   deleteJsonWebKeySet: "keys:write",
+  rotateJsonWebKeySet: "keys:write",
+  setJsonWebKeySetRotationPolicy: "keys:write",
+  revokeJsonWebKey: "keys:write",
   auditEvents: "audit:read",
 } as const satisfies Record<string, Scope>;
 

@@ -9,6 +9,7 @@
  */
 import type { AuditEntry } from "./audit.js";
 import type { Jwk } from "./jwk.js";
+import type { KeyRecord, KeyState, LifecycleExpectation, RotationPolicy } from "./lifecycle.js";
 
 /**
  * The reads of one request: an object made when the request begins, passed with each of its reads,
@@ -18,24 +19,72 @@ import type { Jwk } from "./jwk.js";
  */
 export type ReadSession = object;
 
+/** Where a new key starts its life: the seed operations store ACTIVE keys; a key published ahead by hand is NEXT. */
+export type InitialState = Extract<KeyState, "ACTIVE" | "NEXT">;
+
+/**
+ * One change of a set's lifecycle (lifecycle.ts), applied atomically at one moment `at`, only if the
+ * set is still as `expect` says; otherwise the repository throws LifecycleConflict and writes nothing.
+ */
+export interface LifecycleWrite {
+  /** New keys, created at `at` (an ACTIVE one also activated at `at`). */
+  insert?: { key: Jwk; state: InitialState }[];
+  /** NEXT keys that become ACTIVE. */
+  promote?: string[];
+  /** ACTIVE keys that become RETIRED, published until `publishedUntil`. */
+  retire?: { kids: string[]; publishedUntil: Date };
+  /** Keys that become REVOKED. */
+  revoke?: string[];
+  /** Keys deleted. */
+  remove?: string[];
+  /** The policy's new schedule (the set must have a policy). */
+  schedule?: { nextRotationAt: Date | null; nextStepAt: Date | null };
+}
+
 export interface JsonWebKeyRepository {
-  /** All keys of a set, newest first, ties broken by insertion order (latest insert first). Empty when the set does not exist. */
-  getKeySet(set: string, session?: ReadSession): Promise<Jwk[]>;
+  /**
+   * All keys of a set with their lifecycle, in the set's order (lifecycle.ts: by state, ACTIVE first,
+   * then newest first, ties broken by insertion order, latest first). Empty when the set does not exist.
+   */
+  getKeySet(set: string, session?: ReadSession): Promise<KeyRecord[]>;
   /** One key, or `undefined`. */
-  getKey(set: string, kid: string, session?: ReadSession): Promise<Jwk | undefined>;
-  /** Inserts a new key. Throws `ConflictError` when `(set, kid)` exists; nothing changes then. */
-  addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void>;
-  /** Inserts or replaces `(set, key.kid)`; the stored key becomes the newest of its set. */
+  getKey(set: string, kid: string, session?: ReadSession): Promise<KeyRecord | undefined>;
+  /** Inserts a new key (ACTIVE unless said). Throws `ConflictError` when `(set, kid)` exists; nothing changes then. */
+  addKey(set: string, key: Jwk, audit?: AuditEntry, state?: InitialState): Promise<void>;
+  /** Inserts or replaces `(set, key.kid)` as an ACTIVE key; the stored key becomes the newest of its set. */
   upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void>;
   /**
-   * Replaces every key of the set with `keys`, atomically: concurrent replacements never leave a
-   * union or a partial set. The last key of `keys` becomes the newest. An empty list deletes the set.
+   * Replaces every key of the set with `keys`, all ACTIVE, atomically: concurrent replacements never
+   * leave a union or a partial set. The last key of `keys` becomes the newest. An empty list deletes
+   * the set (and its policy).
    */
   replaceKeySet(set: string, keys: readonly Jwk[], audit?: AuditEntry): Promise<void>;
   /** Returns whether a key was removed. */
   deleteKey(set: string, kid: string, audit?: AuditEntry): Promise<boolean>;
-  /** Returns whether anything was removed. */
+  /** Deletes the set's keys and its policy. Returns whether anything was removed. */
   deleteKeySet(set: string, audit?: AuditEntry): Promise<boolean>;
+  /** Applies a lifecycle change (see LifecycleWrite), with its audit records, in one transaction. */
+  changeLifecycle(
+    set: string,
+    write: LifecycleWrite,
+    expect: LifecycleExpectation,
+    at: Date,
+    audit?: readonly AuditEntry[],
+  ): Promise<void>;
+  /** The set's rotation policy, or undefined. */
+  getPolicy(set: string): Promise<RotationPolicy | undefined>;
+  /**
+   * Stores (or, with null, removes) the set's policy, only if the set's keys are still as `expect`
+   * says (LifecycleConflict otherwise). Resolves false when a policy was to be removed and there was none.
+   */
+  setPolicy(
+    set: string,
+    policy: RotationPolicy | null,
+    expect: LifecycleExpectation,
+    audit?: AuditEntry,
+  ): Promise<boolean>;
+  /** Sets whose policy has a scheduled step due at `now`, soonest first, at most `limit`. */
+  dueSets(now: Date, limit: number): Promise<string[]>;
   /** Resolves when the store answers; used by readiness checks. */
   ping(): Promise<void>;
 }

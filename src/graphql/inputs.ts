@@ -1,5 +1,7 @@
 /** GraphQL input types. Shapes only: key material is checked by the domain validator. */
-import { Field, InputType } from "type-graphql";
+import { Field, InputType, Int } from "type-graphql";
+import type { KeyState } from "../domain/lifecycle.js";
+import { JsonWebKeyState } from "./types.js";
 
 @InputType("JsonWebKeySetGeneratorRequest", { description: "What key to generate" })
 export class JsonWebKeySetGeneratorRequestInput {
@@ -13,6 +15,55 @@ export class JsonWebKeySetGeneratorRequestInput {
 
   @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: sig" })
   use?: string | null;
+
+  @Field(() => JsonWebKeyState, {
+    nullable: true,
+    description: "ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation)",
+  })
+  state?: KeyState | null;
+}
+
+@InputType("RotateJsonWebKeySetInput", { description: "How to rotate a set" })
+export class RotateJsonWebKeySetInput {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Algorithm of the key generated when the set has no NEXT key; default the policy's, else the signing key's",
+  })
+  alg?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Kid of the key that becomes ACTIVE: a NEXT key of the set, or the kid of the generated key",
+  })
+  kid?: string | null;
+}
+
+@InputType("JsonWebKeyRotationPolicyInput", {
+  description: "A set's rotation policy; omitted periods take the defaults",
+})
+export class JsonWebKeyRotationPolicyInput {
+  @Field(() => String, { description: "Algorithm of the keys rotations generate" })
+  alg!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Seconds between scheduled rotations; 0: by hand only, else at least 60. Default 7776000 (90 days)",
+  })
+  rotationPeriodSeconds?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Seconds a NEXT key is published before it signs; less than the rotation period. Default 1209600 (14 days)",
+  })
+  publishAheadSeconds?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Seconds a RETIRED key stays published. Default 1209600 (14 days)",
+  })
+  retirementPeriodSeconds?: number | null;
 }
 
 @InputType("JsonWebKeyInput", { description: "A caller-supplied JSON Web Key (RFC 7517 members)" })

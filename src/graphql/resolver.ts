@@ -1,19 +1,27 @@
 /**
- * The seven seed operations as GraphQL fields. Each one parses, calls the service with the caller,
- * replies. `@Authorized` names the scope of auth/policy.ts (checked before the resolver runs).
+ * The seven seed operations and the lifecycle operations (README, "Key rotation") as GraphQL fields.
+ * Each one parses, calls the service with the caller, replies. `@Authorized` names the scope of
+ * auth/policy.ts (checked before the resolver runs).
  */
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { OPERATION_SCOPES } from "../auth/policy.js";
-import { toPublicJwks, type Jwk, type JwkInput, type JwkSet } from "../domain/jwk.js";
-import type { JsonWebKeyService } from "../domain/service.js";
+import { toPublicJwk, type JwkInput } from "../domain/jwk.js";
+import { isPublished, viewOf, type KeyView, type RotationPolicy } from "../domain/lifecycle.js";
+import type { JsonWebKeyService, KeySetView } from "../domain/service.js";
 import { requestedMembers, type GraphQLContext } from "./auth.js";
-import { JsonWebKeyInput, JsonWebKeySetGeneratorRequestInput, JsonWebKeySetInput } from "./inputs.js";
-import { JsonWebKeySetType, JsonWebKeyType } from "./types.js";
+import {
+  JsonWebKeyInput,
+  JsonWebKeyRotationPolicyInput,
+  JsonWebKeySetGeneratorRequestInput,
+  JsonWebKeySetInput,
+  RotateJsonWebKeySetInput,
+} from "./inputs.js";
+import { JsonWebKeyRotationPolicyType, JsonWebKeySetType, JsonWebKeyType } from "./types.js";
 
 /** The published public keys (the cache behind /.well-known/jwks.json). */
 export interface PublicKeySource {
-  current(): Promise<{ readonly keys: readonly Jwk[] }>;
+  current(): Promise<{ readonly keys: readonly KeyView[] }>;
 }
 
 /** The `set` of the set discoverJsonWebKeys returns: the keys come from every broadcast set. */
@@ -28,7 +36,8 @@ export class JsonWebKeyResolver {
 
   @Authorized(OPERATION_SCOPES.getJsonWebKeySet)
   @Query(() => JsonWebKeySetType, {
-    description: "All keys of a set, newest first (seed: GET /keys/{set}). Needs keys:read",
+    description:
+      'All keys of a set, the signing key first (seed: GET /keys/{set}; README, "Key rotation"). Needs keys:read',
   })
   getJsonWebKeySet(
     @Arg("set", () => String) set: string,
@@ -54,16 +63,31 @@ export class JsonWebKeyResolver {
   @Query(() => JsonWebKeySetType, {
     description: `The public keys of the broadcast sets, as served at /.well-known/jwks.json (Hydra: discoverJsonWebKeys); set is "${DISCOVERED_SET}". Needs no token`,
   })
-  async discoverJsonWebKeys(): Promise<JwkSet> {
+  async discoverJsonWebKeys(): Promise<KeySetView> {
     if (!this.jwks) throw new TypeError("createSchema() was called without the public JWKS");
-    return { set: DISCOVERED_SET, keys: [...(await this.jwks.current()).keys] };
+    const keys = [...(await this.jwks.current()).keys];
+    return { set: DISCOVERED_SET, keys, signingKey: keys.find((key) => key.isSigningKey) ?? null };
   }
 
   @FieldResolver(() => [JsonWebKeyType], {
-    description: "The public forms of the set's asymmetric keys, never a private member; oct keys are left out",
+    description:
+      "The public forms of the set's published asymmetric keys (NEXT, ACTIVE, RETIRED until publishedUntil), signing key first; never a private member, never an oct key",
   })
-  publicKeys(@Root() set: JwkSet): Jwk[] {
-    return toPublicJwks(set.keys);
+  publicKeys(@Root() set: KeySetView): KeyView[] {
+    const now = this.service.now();
+    return set.keys.flatMap((key) => {
+      const published = isPublished(key, now) ? toPublicJwk(key) : undefined;
+      return published ? [viewOf(published, key, key.isSigningKey)] : [];
+    });
+  }
+
+  @FieldResolver(() => JsonWebKeyRotationPolicyType, {
+    nullable: true,
+    description: "How the set rotates; null: by hand only (rotateJsonWebKeySet)",
+  })
+  rotationPolicy(@Root() set: KeySetView): Promise<RotationPolicy | null> {
+    // Readable wherever the set is: the read needed keys:read, a mutation's answer keys:write.
+    return this.service.rotationPolicy(set.set);
   }
 
   @Authorized(OPERATION_SCOPES.createJsonWebKeySet)
@@ -122,6 +146,45 @@ export class JsonWebKeyResolver {
   })
   deleteJsonWebKeySet(@Arg("set", () => String) set: string, @Ctx() { caller }: GraphQLContext) {
     return this.service.deleteJsonWebKeySet(set, caller);
+  }
+
+  @Authorized(OPERATION_SCOPES.rotateJsonWebKeySet)
+  @Mutation(() => JsonWebKeySetType, {
+    description:
+      "Rotates the set in one transaction: its NEXT key (or a new key) becomes ACTIVE and signs, the ACTIVE keys retire (published for the retirement period), and a policy that publishes ahead gets a new NEXT key when due. Needs keys:write",
+  })
+  rotateJsonWebKeySet(
+    @Arg("set", () => String) set: string,
+    @Arg("input", () => RotateJsonWebKeySetInput, { nullable: true }) input: RotateJsonWebKeySetInput | null,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
+    return this.service.rotateJsonWebKeySet(set, input ?? {}, caller);
+  }
+
+  @Authorized(OPERATION_SCOPES.setJsonWebKeySetRotationPolicy)
+  @Mutation(() => JsonWebKeySetType, {
+    description: "Sets the set's rotation policy; null removes it (rotation by hand only). Needs keys:write",
+  })
+  setJsonWebKeySetRotationPolicy(
+    @Arg("set", () => String) set: string,
+    @Arg("policy", () => JsonWebKeyRotationPolicyInput, { nullable: true })
+    policy: JsonWebKeyRotationPolicyInput | null,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
+    return this.service.setJsonWebKeySetRotationPolicy(set, policy ?? null, caller);
+  }
+
+  @Authorized(OPERATION_SCOPES.revokeJsonWebKey)
+  @Mutation(() => JsonWebKeyType, {
+    description:
+      "Revokes a key: never published again, never signs, its kid never reused. Revoking the signing key of a set with a policy needs another ACTIVE or NEXT key to take over (else FAILED_PRECONDITION: rotate first). Needs keys:write",
+  })
+  revokeJsonWebKey(
+    @Arg("set", () => String) set: string,
+    @Arg("kid", () => String) kid: string,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
+    return this.service.revokeJsonWebKey(set, kid, caller);
   }
 }
 

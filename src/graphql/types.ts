@@ -2,12 +2,29 @@
  * GraphQL object types: JSON Web Keys as schema.graphql names them (README, "GraphQL API"). The private members carry
  * `@Authorized(keys:read-private)`: checked per field, wherever and however a key is selected.
  */
-import { Authorized, Field, ObjectType } from "type-graphql";
+import { Authorized, Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PRIVATE_MEMBERS_SCOPE } from "../auth/scopes.js";
-import type { Jwk, JwkSet } from "../domain/jwk.js";
+import type { Jwk } from "../domain/jwk.js";
+import { KEY_STATES, type KeyState, type KeyView, type RotationPolicy } from "../domain/lifecycle.js";
+import type { KeySetView } from "../domain/service.js";
+
+/** JsonWebKeyState as GraphQL enum values: the state names themselves. */
+export const JsonWebKeyState = Object.fromEntries(KEY_STATES.map((state) => [state, state])) as {
+  [S in KeyState]: S;
+};
+registerEnumType(JsonWebKeyState, {
+  name: "JsonWebKeyState",
+  description: 'Where a key is in its lifecycle (README, "Key rotation")',
+  valuesConfig: {
+    NEXT: { description: "Published, never signs: verifiers learn it before it signs" },
+    ACTIVE: { description: "Published; the newest ACTIVE key of a set is its signing key" },
+    RETIRED: { description: "No longer signs; published until publishedUntil so its tokens still verify" },
+    REVOKED: { description: "Compromised: never published, never signs, its kid never reused" },
+  },
+});
 
 @ObjectType("JsonWebKey", { description: "A JSON Web Key (RFC 7517). Binary members are base64url without padding." })
-export class JsonWebKeyType implements Jwk {
+export class JsonWebKeyType implements KeyView {
   @Field(() => String, { description: "Key id, unique within its set" })
   kid!: string;
 
@@ -74,13 +91,64 @@ export class JsonWebKeyType implements Jwk {
   @Authorized(PRIVATE_MEMBERS_SCOPE)
   @Field(() => String, { nullable: true, description: "Private (needs keys:read-private): symmetric key value" })
   k?: string;
+
+  @Field(() => JsonWebKeyState, { description: "Lifecycle state" })
+  state!: KeyState;
+
+  @Field(() => GraphQLISODateTime, { description: "When the key was stored" })
+  createdAt!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "When it became ACTIVE (null while NEXT)" })
+  activatedAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "When it stopped signing (retired or revoked)" })
+  retiredAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "A RETIRED key is published until then, so the tokens it signed still verify",
+  })
+  publishedUntil!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "When it was revoked" })
+  revokedAt!: Date | null;
+
+  @Field(() => Boolean, { description: "Whether this is its set's signing key (the newest ACTIVE key)" })
+  isSigningKey!: boolean;
+}
+
+@ObjectType("JsonWebKeyRotationPolicy", { description: 'How a set rotates (README, "Key rotation")' })
+export class JsonWebKeyRotationPolicyType implements Omit<RotationPolicy, "nextStepAt"> {
+  @Field(() => String, { description: "Algorithm of the keys rotations generate" })
+  alg!: string;
+
+  @Field(() => Int, { description: "0: rotated by hand only; otherwise the gateway rotates the set this often" })
+  rotationPeriodSeconds!: number;
+
+  @Field(() => Int, { description: "A NEXT key is published this long before it signs" })
+  publishAheadSeconds!: number;
+
+  @Field(() => Int, { description: "A RETIRED key stays published this long" })
+  retirementPeriodSeconds!: number;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "When the gateway rotates the set next (null without a rotation period)",
+  })
+  nextRotationAt!: Date | null;
 }
 
 @ObjectType("JsonWebKeySet", { description: "The keys of one set" })
-export class JsonWebKeySetType implements JwkSet {
+export class JsonWebKeySetType implements KeySetView {
   @Field(() => String, { description: "Name of the set" })
   set!: string;
 
-  @Field(() => [JsonWebKeyType], { description: "The keys, newest first for reads" })
+  @Field(() => [JsonWebKeyType], {
+    description:
+      "The keys in the set's order: the signing key first, then ACTIVE, NEXT, RETIRED and REVOKED keys, newest first within each",
+  })
   keys!: JsonWebKeyType[];
+
+  @Field(() => JsonWebKeyType, { nullable: true, description: "The key that signs: the newest ACTIVE key" })
+  signingKey!: JsonWebKeyType | null;
 }

@@ -1,13 +1,16 @@
 /**
  * The public JSON Web Key Set at `GET /.well-known/jwks.json` (README, "Operations"; a JWK Set,
  * RFC 7517 §5, at Hydra's well-known path): the public halves of the asymmetric keys of the broadcast
- * sets, in configured order, each set once, each set's keys newest first. Symmetric (`oct`) keys are
+ * sets, in configured order, each set once, each set's published keys (domain/lifecycle.ts: NEXT,
+ * ACTIVE and RETIRED until publishedUntil, never REVOKED) in the set's order, its signing key first
+ * (verifiers that take the first key, as oathkeeper does, pick the signer). Symmetric (`oct`) keys are
  * skipped, private keys are published as their public half under the same kid, and the projection is
  * `toPublicJwk`'s allowlist (through `toPublicJwks`), so no private member can reach this document
  * (test/http/jwks.test.ts checks every answer for private members and values).
  *
  * The body is computed once and answered from memory; the composition root calls `invalidate(set)`
- * from the service's `onKeySetChanged`, so a write through this process shows on the next request.
+ * from the service's `onKeySetChanged`, so a write through this process shows on the next request,
+ * and the document is computed again when a RETIRED key's publishedUntil passes.
  * Missing sets contribute nothing: unlike Hydra v2 the gateway does not generate them on a read.
  * A stored key that fails to open (its integrity check) is left out, logged and counted
  * (`loadReadable`): the other keys stay published, so one damaged row cannot stop every verifier.
@@ -15,7 +18,15 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { httpStatusOf, JwkGatewayError, type KeyIntegrityError } from "../errors.js";
-import { toPublicJwks, type Jwk } from "../domain/jwk.js";
+import { toPublicJwk } from "../domain/jwk.js";
+import {
+  isPublished,
+  nextUnpublishAt,
+  signingKeyOf,
+  viewOf,
+  type KeyRecord,
+  type KeyView,
+} from "../domain/lifecycle.js";
 import { describeError } from "../logging.js";
 
 export const JWKS_PATH = "/.well-known/jwks.json";
@@ -41,14 +52,14 @@ export const DEFAULT_JWKS_REFRESH_MS = 30_000;
 export interface PublicJwksOptions {
   /** The broadcast sets, in publishing order (repeats are ignored). */
   sets: readonly string[];
-  /** A set's keys, newest first; empty when the set does not exist. */
-  load: (set: string) => Promise<readonly Jwk[]>;
+  /** A set's keys in the set's order, with their lifecycle; empty when the set does not exist. */
+  load: (set: string) => Promise<readonly KeyRecord[]>;
   /**
    * When `load` fails for any reason but an unavailable store (a row that does not open fails the
    * whole set): the set's keys that open, and the rows that do not, which are left out of the
    * document and reported to `onUnreadable`. Without it, such a failure fails the document.
    */
-  loadReadable?: (set: string) => Promise<{ keys: readonly Jwk[]; unreadable: readonly KeyIntegrityError[] }>;
+  loadReadable?: (set: string) => Promise<{ keys: readonly KeyRecord[]; unreadable: readonly KeyIntegrityError[] }>;
   /** Told about every key left out of the document (log and count it; never its material). */
   onUnreadable?: (error: KeyIntegrityError) => void;
   /**
@@ -59,18 +70,20 @@ export interface PublicJwksOptions {
   isFresh?: () => Promise<boolean>;
   /** See DEFAULT_JWKS_REFRESH_MS. */
   refreshAfterMs?: number;
-  /** A clock, for tests. */
+  /** The clock of publication and refreshes (the service's, so that tests can move it). */
   now?: () => number;
 }
 
 /** One computed JWKS document. */
 export interface JwksSnapshot {
-  /** The public keys, in publishing order. */
-  readonly keys: readonly Jwk[];
+  /** The published keys (public members and lifecycle), in publishing order. */
+  readonly keys: readonly KeyView[];
   /** `{"keys":[…]}`, exactly the bytes sent. */
   readonly body: string;
   /** A strong ETag: the quoted base64url SHA-256 of `body`. */
   readonly etag: string;
+  /** When a key of the document stops being published (its publishedUntil), if any: the document is stale then. */
+  readonly staleAt?: number;
 }
 
 /** The public keys of the broadcast sets, computed on demand and kept until a broadcast set changes. */
@@ -105,7 +118,13 @@ export class PublicJwks {
 
   private fromMemoryOrLoad(): Promise<JwksSnapshot> {
     const { cached, generation } = this;
-    if (cached && cached.generation === generation && this.now() - cached.loadedAt < this.refreshAfterMs) {
+    const now = this.now();
+    if (
+      cached &&
+      cached.generation === generation &&
+      now - cached.loadedAt < this.refreshAfterMs &&
+      (cached.snapshot.staleAt === undefined || now < cached.snapshot.staleAt)
+    ) {
       return Promise.resolve(cached.snapshot);
     }
     if (this.pending?.generation === generation) return this.pending.promise;
@@ -134,11 +153,11 @@ export class PublicJwks {
 
   private async compute(): Promise<JwksSnapshot> {
     const perSet = await Promise.all(this.sets.map((set) => this.loadSet(set)));
-    return jwksSnapshot(perSet.flat());
+    return jwksSnapshot(perSet, new Date(this.now()));
   }
 
   /** One set's keys; one key that does not open costs that key only, never the document. */
-  private async loadSet(set: string): Promise<readonly Jwk[]> {
+  private async loadSet(set: string): Promise<readonly KeyRecord[]> {
     try {
       return await this.load(set);
     } catch (error) {
@@ -151,11 +170,26 @@ export class PublicJwks {
   }
 }
 
-export function jwksSnapshot(keys: readonly Jwk[]): JwksSnapshot {
-  const published = toPublicJwks(keys);
+/** The document of the sets' keys (each in the set's order) published at `now`. */
+export function jwksSnapshot(sets: readonly (readonly KeyRecord[])[], now: Date): JwksSnapshot {
+  const views: KeyView[] = [];
+  const published: unknown[] = [];
+  let staleAt: number | undefined;
+  for (const records of sets) {
+    const signer = signingKeyOf(records);
+    for (const record of records) {
+      if (!isPublished(record, now)) continue;
+      const key = toPublicJwk(record.key);
+      if (!key) continue;
+      published.push(key);
+      views.push(viewOf(key, record, record === signer));
+    }
+    const unpublishAt = nextUnpublishAt(records, now)?.getTime();
+    if (unpublishAt !== undefined && (staleAt === undefined || unpublishAt < staleAt)) staleAt = unpublishAt;
+  }
   const body = JSON.stringify({ keys: published });
   const etag = `"${createHash("sha256").update(body).digest("base64url")}"`;
-  return { keys: published, body, etag };
+  return { keys: views, body, etag, ...(staleAt !== undefined ? { staleAt } : {}) };
 }
 
 /**

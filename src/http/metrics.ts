@@ -101,6 +101,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly lifecycleSteps = new Counter({
+    name: "jwkgw_lifecycle_steps_total",
+    help: "Key lifecycle steps (rotate, publish-next, revoke, promote-next), by who triggered them (manual or scheduler)",
+    labelNames: ["step", "trigger"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly schedulerFailures = new Counter({
+    name: "jwkgw_scheduler_failures_total",
+    help: "Scheduled rotation steps that failed (retried at the next run)",
+    registers: [this.registry],
+  });
+
   constructor(options: GatewayMetricsOptions = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -126,6 +139,16 @@ export class GatewayMetrics {
   /** One key of broadcast set `set` left out of the public JWKS (its label values are configured names, never a caller's). */
   observeKeyOpenFailure(set: string): void {
     this.keyOpenFailures.inc({ set });
+  }
+
+  /** One lifecycle step; wired to JsonWebKeyService's `onLifecycleStep`. */
+  observeLifecycleStep(step: string, trigger: string): void {
+    this.lifecycleSteps.inc({ step, trigger });
+  }
+
+  /** A scheduled step that failed. */
+  observeSchedulerFailure(): void {
+    this.schedulerFailures.inc();
   }
 
   /** One key taken from the pool (not a generation: jwkgw_key_generations_total counts inline ones). */

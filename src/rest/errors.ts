@@ -45,6 +45,8 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   FORBIDDEN: "Forbidden",
   NOT_FOUND: NOT_FOUND.error,
   CONFLICT: CONFLICT.error,
+  // A 409 whose message says what to do first (e.g. rotate before revoking the signing key).
+  FAILED_PRECONDITION: "Failed Precondition",
   PAYLOAD_TOO_LARGE: "Payload Too Large",
   INTERNAL_SERVER_ERROR: INTERNAL.error,
   // Hydra's 500 `error`, with the domain's message naming the row (never its material).

@@ -1,5 +1,6 @@
 /**
- * The seven seed operations as Hydra's REST routes, each a thin adapter over JsonWebKeyService:
+ * The seven seed operations as Hydra's REST routes, and the lifecycle operations rotate and revoke
+ * (README, "Key rotation"; POST only, so they shadow no seed route), each a thin adapter over JsonWebKeyService:
  * read the request, call the service with the caller, reply. Registered once per path prefix ("" for
  * the seed's `/keys/...`, "/admin" for current Hydra's `/admin/keys/...`) by `restApi`.
  *
@@ -7,10 +8,17 @@
  * service asks it again and answers each key as the caller may see it. REST has no field selection,
  * so a caller without keys:read-private is answered the public projection (domain/jwk.ts,
  * toPublicJwk): in a set, symmetric keys are left out (HYDRA_SET); the one answer that is a single
- * key (PUT /keys/{set}/{kid}) describes a symmetric key by its public members.
+ * key (PUT /keys/{set}/{kid}) describes a symmetric key by its public members. A Hydra client is
+ * never handed a REVOKED key: set and key reads leave them out (a revoked key is not found).
  */
 import type { FastifyPluginAsync } from "fastify";
-import type { AnswerOptions, CreateJsonWebKeySetRequest, JsonWebKeyService } from "../domain/service.js";
+import type {
+  CreateJsonWebKeySetRequest,
+  JsonWebKeyService,
+  KeySetView,
+  ReadOptions,
+  RotateRequest,
+} from "../domain/service.js";
 import type { JwkInput, JwkSet } from "../domain/jwk.js";
 import { requestCaller as caller } from "../http/auth.js";
 import { routeSchemas } from "./schemas.js";
@@ -27,8 +35,13 @@ type KeyParams = { Params: { set: string; kid: string } };
 /** Hydra's set envelope is `{"keys": [...]}` (the set's name is in the path). */
 const envelope = (result: JwkSet) => ({ keys: result.keys });
 
-/** Hydra's public view of a set leaves symmetric keys out (README, "Private members"). */
-const HYDRA_SET: AnswerOptions = { symmetric: "omit" };
+/** Hydra's public view of a set leaves symmetric keys out (README, "Private members"), and never shows a revoked key. */
+const HYDRA_SET: ReadOptions = { symmetric: "omit", hideRevoked: true };
+
+/** A set answer without the revoked keys (a mutation's answer holds the whole set). */
+const unrevoked = (result: KeySetView) => ({
+  keys: result.keys.filter((key) => key.state !== "REVOKED"),
+});
 
 export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { service, hidden = false }) => {
   const schema = <T extends object>(routeSchema: T) => (hidden ? { ...routeSchema, hide: true } : routeSchema);
@@ -38,8 +51,8 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     { schema: schema(routeSchemas.createJsonWebKeySet) },
     async (request, reply) => {
       const { set } = request.params;
-      const { alg, kid, use } = request.body;
-      const created = await service.createJsonWebKeySet(set, { alg, kid, use }, caller(request), HYDRA_SET);
+      const { alg, kid, use, state } = request.body;
+      const created = await service.createJsonWebKeySet(set, { alg, kid, use, state }, caller(request), HYDRA_SET);
       return reply
         .code(201)
         .header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`)
@@ -80,5 +93,18 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
       await service.deleteJsonWebKey(request.params.set, request.params.kid, caller(request));
       return reply.code(204).send();
     },
+  );
+
+  app.post<SetParams & { Body: RotateRequest | null | undefined }>(
+    "/keys/:set/rotate",
+    { schema: schema(routeSchemas.rotateJsonWebKeySet) },
+    async (request) => {
+      const { alg, kid } = request.body ?? {};
+      return unrevoked(await service.rotateJsonWebKeySet(request.params.set, { alg, kid }, caller(request), HYDRA_SET));
+    },
+  );
+
+  app.post<KeyParams>("/keys/:set/:kid/revoke", { schema: schema(routeSchemas.revokeJsonWebKey) }, async (request) =>
+    service.revokeJsonWebKey(request.params.set, request.params.kid, caller(request)),
   );
 };

@@ -15,6 +15,7 @@ import { MAX_NAME_LENGTH } from "../domain/names.js";
 export const JSON_WEB_KEY = "JsonWebKey";
 export const JSON_WEB_KEY_SET = "JsonWebKeySet";
 export const GENERATOR_REQUEST = "JsonWebKeySetGeneratorRequest";
+export const ROTATE_REQUEST = "RotateJsonWebKeySetRequest";
 export const ERROR_ENVELOPE = "ErrorEnvelope";
 
 const ref = (id: string) => ({ $ref: `${id}#` });
@@ -74,6 +75,23 @@ export const SHARED_SCHEMAS = [
       alg: { type: "string", description: `One of ${GENERATABLE_ALGORITHMS.join(", ")}` },
       kid: optionalString("Key id; omitted or empty: a random UUID v4"),
       use: optionalString('"sig" or "enc"; omitted or empty: "sig"'),
+      state: {
+        type: ["string", "null"],
+        enum: ["ACTIVE", "NEXT", null],
+        description:
+          'Not in Hydra. "ACTIVE" (default: the key signs at once) or "NEXT" (published ahead, signs after the next rotation)',
+      },
+    },
+  },
+  {
+    $id: ROTATE_REQUEST,
+    type: ["object", "null"],
+    description: 'Not in Hydra: how to rotate a set (README, "Key rotation"); the body may be left out',
+    properties: {
+      alg: optionalString(
+        "Algorithm of the key generated when the set has no NEXT key; default the policy's, else the signing key's",
+      ),
+      kid: optionalString("Kid of the key that becomes ACTIVE: a NEXT key of the set, or the kid of the generated key"),
     },
   },
   {
@@ -116,7 +134,7 @@ export const routeSchemas = {
   },
   getJsonWebKeySet: {
     operationId: "getJsonWebKeySet",
-    summary: "Every key of a set, newest first",
+    summary: "Every key of a set but the revoked ones, the signing key first, then newest first by state",
     tags: ["keys"],
     params: SET_PARAMS,
     response: { 200: { description: "The set", ...ref(JSON_WEB_KEY_SET) }, ...errors },
@@ -153,10 +171,28 @@ export const routeSchemas = {
   },
   deleteJsonWebKey: {
     operationId: "deleteJsonWebKey",
-    summary: "Delete a key (idempotent)",
+    summary:
+      "Delete a key (idempotent). The signing key of a set with a rotation policy needs another ACTIVE or NEXT key to take over (409 otherwise: rotate first)",
     tags: ["keys"],
     params: KEY_PARAMS,
     response: { ...noContent, ...errors },
+  },
+  rotateJsonWebKeySet: {
+    operationId: "rotateJsonWebKeySet",
+    summary:
+      "Not in Hydra: rotate a set. Its NEXT key (or a new key) becomes ACTIVE and signs; the ACTIVE keys retire, published for the retirement period",
+    tags: ["keys"],
+    params: SET_PARAMS,
+    body: ref(ROTATE_REQUEST),
+    response: { 200: { description: "The set after the rotation", ...ref(JSON_WEB_KEY_SET) }, ...errors },
+  },
+  revokeJsonWebKey: {
+    operationId: "revokeJsonWebKey",
+    summary:
+      "Not in Hydra: revoke a key (never published again, never signs, kid never reused). The signing key of a set with a rotation policy needs another ACTIVE or NEXT key to take over (409 otherwise: rotate first)",
+    tags: ["keys"],
+    params: KEY_PARAMS,
+    response: { 200: { description: "The revoked key, public members only", ...ref(JSON_WEB_KEY) }, ...errors },
   },
 } as const;
 

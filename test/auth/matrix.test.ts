@@ -27,7 +27,7 @@ import { createSchema } from "../../src/graphql/schema.js";
 import { es256, newSet } from "../behaviour/fixtures.js";
 import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
-import { keyRows } from "../support/rows.js";
+import { keyRows, policyRows } from "../support/rows.js";
 import { issue, issueTokenKinds, TOKEN_KINDS, type TokenKind } from "../support/tokens.js";
 
 /** The policy, written down independently of src/auth/policy.ts. A new operation must be added here. */
@@ -41,8 +41,21 @@ const EXPECTED_SCOPE: Record<string, Scope | "anonymous"> = {
   updateJsonWebKeySet: "keys:write",
   deleteJsonWebKey: "keys:write",
   deleteJsonWebKeySet: "keys:write",
+  rotateJsonWebKeySet: "keys:write",
+  setJsonWebKeySetRotationPolicy: "keys:write",
+  revokeJsonWebKey: "keys:write",
 };
 const PUBLIC_MEMBERS = ["kid", "kty", "alg", "use", "crv", "e", "n", "x", "y", "x5c"];
+/** Lifecycle fields of JsonWebKey: public, readable wherever the key is (keys:read, or a mutation's answer). */
+const LIFECYCLE_FIELDS = [
+  "state",
+  "createdAt",
+  "activatedAt",
+  "retiredAt",
+  "publishedUntil",
+  "revokedAt",
+  "isSigningKey",
+];
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 type Outcome = "ok" | "UNAUTHENTICATED" | "FORBIDDEN" | string;
@@ -82,6 +95,10 @@ function argumentValue(argument: GraphQLArgument, target: Target): unknown {
       return target.replacement;
     case "input: JsonWebKeySetInput":
       return { keys: [target.replacement] };
+    case "input: RotateJsonWebKeySetInput":
+      return { alg: "ES256" };
+    case "policy: JsonWebKeyRotationPolicyInput":
+      return { alg: "ES256", rotationPeriodSeconds: 0, publishAheadSeconds: 0 };
   }
   if (isNonNullType(argument.type))
     throw new Error(
@@ -131,6 +148,8 @@ function restBody(operation: OpenApiOperation, target: Target): unknown {
       return target.replacement;
     case "JsonWebKeySet":
       return { keys: [target.replacement] };
+    case "RotateJsonWebKeySetRequest":
+      return { alg: "ES256" };
     default:
       break;
   }
@@ -185,7 +204,7 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
 
   it("JsonWebKey's fields are the public and private members, nothing unclassified", () => {
     const fields = Object.keys((schema.getType("JsonWebKey") as { getFields(): object }).getFields());
-    expect(fields.sort()).toEqual([...PUBLIC_MEMBERS, ...PRIVATE_MEMBERS].sort());
+    expect(fields.sort()).toEqual([...PUBLIC_MEMBERS, ...LIFECYCLE_FIELDS, ...PRIVATE_MEMBERS].sort());
   });
 
   it.each(TOKEN_KINDS)(
@@ -196,6 +215,7 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
       for (const { kind: operationKind, field } of rootFields) {
         const target = await newTarget();
         const before = await keyRows(database.url);
+        const policiesBefore = await policyRows(database.url);
         const { query, variables } = operationDocument(operationKind, field, target);
         const { body } = await gateway.graphql(query, variables, authorization(kind));
         const codes = [
@@ -207,6 +227,10 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
           expect(body.data, `${field.name}: no data when refused`).toBeNull();
           if (operationKind === "mutation")
             expect(await keyRows(database.url), `${field.name} was refused but changed the keys`).toEqual(before);
+          if (operationKind === "mutation")
+            expect(await policyRows(database.url), `${field.name} was refused but set a policy`).toEqual(
+              policiesBefore,
+            );
         }
       }
       expect(actual).toEqual(expected);
@@ -216,7 +240,7 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
   it.each(TOKEN_KINDS)(
     "REST with $name: only the allowed routes succeed (401/403 in Hydra's envelope), refused writes change nothing",
     async (kind) => {
-      expect(restOperations.length).toBe(14);
+      expect(restOperations.length).toBe(18);
       const actual: Record<string, Outcome> = {};
       const expected: Record<string, Outcome> = {};
       for (const { method, path, operation } of restOperations) {

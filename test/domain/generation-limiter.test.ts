@@ -197,6 +197,10 @@ describe("JsonWebKeyService with a generation limiter", () => {
       replaceKeySet: async () => {},
       deleteKey: async () => false,
       deleteKeySet: async () => false,
+      changeLifecycle: async () => {},
+      getPolicy: async () => undefined,
+      setPolicy: async () => false,
+      dueSets: async () => [],
       ping: async () => {},
     };
   }

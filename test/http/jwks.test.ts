@@ -11,6 +11,7 @@ import { DEFAULT_JWKS_BROADCAST_SETS } from "../../src/config.js";
 import { GENERATABLE_ALGORITHMS } from "../../src/domain/algorithms.js";
 import { PRIVATE_MEMBERS, toPublicJwk, type Jwk } from "../../src/domain/jwk.js";
 import { ifNoneMatchHits, JWKS_CACHE_CONTROL, PublicJwks } from "../../src/http/jwks.js";
+import type { KeyRecord, KeyState } from "../../src/domain/lifecycle.js";
 import { providers } from "../support/databases.js";
 import { useGateway } from "../support/gateway.js";
 
@@ -371,9 +372,22 @@ describe("PublicJwks (the in-memory document)", () => {
     kty === "oct"
       ? { kty, kid, k: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA" }
       : { kty, kid, crv: "Ed25519", x: `x-${kid}`, d: `d-${kid}` };
+  /** A stored key in `state` (created at `at` ms), as the repository reads it. */
+  const stored = (key: Jwk, state: KeyState = "ACTIVE", at = 0, publishedUntil?: number): KeyRecord => ({
+    key,
+    state,
+    createdAt: new Date(at),
+    activatedAt: state === "NEXT" ? null : new Date(at),
+    retiredAt: state === "RETIRED" || state === "REVOKED" ? new Date(at) : null,
+    publishedUntil: publishedUntil === undefined ? null : new Date(publishedUntil),
+    revokedAt: state === "REVOKED" ? new Date(at) : null,
+  });
 
   function fixture(refreshAfterMs = 30_000) {
-    const sets: Record<string, Jwk[]> = { a: [key("a1"), key("a-oct", "oct")], b: [key("b1")] };
+    const sets: Record<string, KeyRecord[]> = {
+      a: [stored(key("a1")), stored(key("a-oct", "oct"))],
+      b: [stored(key("b1"))],
+    };
     const loads: string[] = [];
     let clock = 0;
     let gate: Promise<void> | undefined;
@@ -436,7 +450,7 @@ describe("PublicJwks (the in-memory document)", () => {
     jwks.invalidate("elsewhere");
     await jwks.current();
     expect(loads).toHaveLength(2);
-    sets.b.unshift(key("b2"));
+    sets.b.unshift(stored(key("b2")));
     jwks.invalidate("b");
     expect((await jwks.current()).keys.map((k) => k.kid)).toEqual(["a1", "b2", "b1"]);
   });
@@ -468,12 +482,34 @@ describe("PublicJwks (the in-memory document)", () => {
       sets: ["a"],
       load: async () => {
         if (fail) throw new Error("down");
-        return [key("a1")];
+        return [stored(key("a1"))];
       },
     });
     await expect(jwks.current()).rejects.toThrow("down");
     fail = false;
     expect((await jwks.current()).keys).toHaveLength(1);
+  });
+
+  it("publishes NEXT, ACTIVE and unexpired RETIRED keys in the set's order, never REVOKED, and recomputes when a RETIRED key expires", async () => {
+    const { jwks, sets, tick } = fixture(1_000_000);
+    sets.a = [
+      stored(key("signer"), "ACTIVE", 30),
+      stored(key("next"), "NEXT", 40),
+      stored(key("retired"), "RETIRED", 10, 500),
+      stored(key("revoked"), "REVOKED", 20),
+    ];
+    sets.b = [];
+    const first = await jwks.current();
+    expect(first.keys.map((k) => [k.kid, k.state, k.isSigningKey])).toEqual([
+      ["signer", "ACTIVE", true],
+      ["next", "NEXT", false],
+      ["retired", "RETIRED", false],
+    ]);
+    expect(first.body).not.toContain("revoked");
+    tick(499);
+    expect(await jwks.current()).toBe(first);
+    tick(1); // publishedUntil: the document is stale without any write
+    expect((await jwks.current()).keys.map((k) => k.kid)).toEqual(["signer", "next"]);
   });
 
   it("If-None-Match uses weak comparison over a list, and * matches", () => {

@@ -36,6 +36,10 @@ function failingRepository(error: () => Error): JsonWebKeyRepository {
     replaceKeySet: fail,
     deleteKey: fail,
     deleteKeySet: fail,
+    changeLifecycle: fail,
+    getPolicy: fail,
+    setPolicy: fail,
+    dueSets: fail,
     ping: fail,
   };
 }

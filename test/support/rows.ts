@@ -46,7 +46,15 @@ export async function execSql(url: string, sql: string): Promise<void> {
 
 /** Every stored key row, in a stable order: equal snapshots mean no key changed. */
 export function keyRows(url: string) {
-  return queryRows(url, `SELECT "set", kid, format, data FROM json_web_key ORDER BY "set", kid`);
+  return queryRows(
+    url,
+    `SELECT "set", kid, format, data, state, "publishedUntil", "revokedAt" FROM json_web_key ORDER BY "set", kid`,
+  );
+}
+
+/** Rotation policies as stored. */
+export function policyRows(url: string) {
+  return queryRows(url, `SELECT * FROM json_web_key_set_policy ORDER BY "set"`);
 }
 
 /** The audit trail as stored, oldest first. */

@@ -10,13 +10,15 @@
  * - Every write drops the set's entry as soon as it returns, before the caller acknowledges it; the
  *   feed then tells every other process.
  * - Cached sets are frozen: the keys are shared by every request that reads them.
+ * - Policies are not cached: they are read by the scheduler and by the few queries that select them.
  *
  * The cache holds opened (decrypted) keys in the process's memory, as every read briefly does anyway.
  * It is bounded by the number of keys it holds (`maxKeys`); 0 turns it off.
  */
 import type { AuditEntry } from "../../domain/audit.js";
 import type { Jwk } from "../../domain/jwk.js";
-import type { JsonWebKeyRepository, ReadSession } from "../../domain/repository.js";
+import type { KeyRecord, LifecycleExpectation, RotationPolicy } from "../../domain/lifecycle.js";
+import type { InitialState, JsonWebKeyRepository, LifecycleWrite, ReadSession } from "../../domain/repository.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { CoherentCache } from "./coherent-cache.js";
 
@@ -26,14 +28,14 @@ export interface CachedRepositoryOptions {
 }
 
 export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
-  private readonly sets: CoherentCache<readonly Jwk[]>;
+  private readonly sets: CoherentCache<readonly KeyRecord[]>;
 
   constructor(
     private readonly inner: JsonWebKeyRepository,
     feed: ChangeFeed,
     options: CachedRepositoryOptions,
   ) {
-    this.sets = new CoherentCache<readonly Jwk[]>(feed, {
+    this.sets = new CoherentCache<readonly KeyRecord[]>(feed, {
       maxWeight: options.maxKeys,
       weigh: (keys) => Math.max(1, keys.length),
       affected: (change) =>
@@ -45,19 +47,19 @@ export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
     });
   }
 
-  async getKeySet(set: string, session?: ReadSession): Promise<Jwk[]> {
+  async getKeySet(set: string, session?: ReadSession): Promise<KeyRecord[]> {
     // Callers get the shared frozen array's keys in a new array (they may sort or filter it).
     return [...(await this.sets.get(set, async () => freeze(await this.inner.getKeySet(set)), session))];
   }
 
-  async getKey(set: string, kid: string, session?: ReadSession): Promise<Jwk | undefined> {
+  async getKey(set: string, kid: string, session?: ReadSession): Promise<KeyRecord | undefined> {
     const cached = await this.sets.peek(set, session);
-    if (cached) return cached.find((key) => key.kid === kid);
+    if (cached) return cached.find((record) => record.key.kid === kid);
     return this.inner.getKey(set, kid);
   }
 
-  async addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
-    await this.written(set, () => this.inner.addKey(set, key, audit));
+  async addKey(set: string, key: Jwk, audit?: AuditEntry, state?: InitialState): Promise<void> {
+    await this.written(set, () => this.inner.addKey(set, key, audit, state));
   }
 
   async upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
@@ -74,6 +76,33 @@ export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
 
   deleteKeySet(set: string, audit?: AuditEntry): Promise<boolean> {
     return this.written(set, () => this.inner.deleteKeySet(set, audit));
+  }
+
+  changeLifecycle(
+    set: string,
+    write: LifecycleWrite,
+    expect: LifecycleExpectation,
+    at: Date,
+    audit?: readonly AuditEntry[],
+  ): Promise<void> {
+    return this.written(set, () => this.inner.changeLifecycle(set, write, expect, at, audit));
+  }
+
+  getPolicy(set: string): Promise<RotationPolicy | undefined> {
+    return this.inner.getPolicy(set);
+  }
+
+  setPolicy(
+    set: string,
+    policy: RotationPolicy | null,
+    expect: LifecycleExpectation,
+    audit?: AuditEntry,
+  ): Promise<boolean> {
+    return this.inner.setPolicy(set, policy, expect, audit);
+  }
+
+  dueSets(now: Date, limit: number): Promise<string[]> {
+    return this.inner.dueSets(now, limit);
   }
 
   ping(): Promise<void> {
@@ -99,10 +128,11 @@ export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
   }
 }
 
-function freeze(keys: Jwk[]): readonly Jwk[] {
-  for (const key of keys) {
-    if (key.x5c) Object.freeze(key.x5c);
-    Object.freeze(key);
+function freeze(records: KeyRecord[]): readonly KeyRecord[] {
+  for (const record of records) {
+    if (record.key.x5c) Object.freeze(record.key.x5c);
+    Object.freeze(record.key);
+    Object.freeze(record);
   }
-  return Object.freeze(keys);
+  return Object.freeze(records);
 }

@@ -34,10 +34,12 @@ export interface KeyRowValues {
   data: string;
   kekId: string | null;
   createdAt: Date;
+  state: string;
+  activatedAt: Date | null;
 }
 
 const AUDIT_COLUMNS = ["at", "requestId", "actor", "transport", "operation", "set", "kid", "outcome"] as const;
-const KEY_COLUMNS = ["set", "kid", "format", "data", "kekId", "createdAt"] as const;
+const KEY_COLUMNS = ["set", "kid", "format", "data", "kekId", "createdAt", "state", "activatedAt"] as const;
 
 export function insertAuditRows(provider: Provider, rows: readonly AuditRowValues[]): RawInsert {
   return insert(provider, "audit_event", AUDIT_COLUMNS, rows, (row) => [
@@ -60,6 +62,8 @@ export function insertKeyRows(provider: Provider, rows: readonly KeyRowValues[])
     row.data,
     row.kekId,
     dateTime(provider, row.createdAt),
+    row.state,
+    row.activatedAt === null ? null : dateTime(provider, row.activatedAt),
   ]);
 }
 

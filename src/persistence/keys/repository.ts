@@ -34,7 +34,16 @@
  */
 import { ConflictError, KeyIntegrityError } from "../../errors.js";
 import type { Jwk } from "../../domain/jwk.js";
-import type { JsonWebKeyRepository } from "../../domain/repository.js";
+import type { InitialState, JsonWebKeyRepository, LifecycleWrite } from "../../domain/repository.js";
+import {
+  isKeyState,
+  LifecycleConflict,
+  sameStates,
+  type KeyLifecycle,
+  type KeyRecord,
+  type LifecycleExpectation,
+  type RotationPolicy,
+} from "../../domain/lifecycle.js";
 import type { AuditEntry } from "../../domain/audit.js";
 import { auditRow } from "../audit/audit-row.js";
 import { decodeKey, encodeKey, type StoredRow } from "../sealing/codec.js";
@@ -50,8 +59,21 @@ import { quote } from "../../text.js";
 export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;
 
 const LOCK_SQL = `SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_NAMESPACE}, hashtext($1))`;
-const NEWEST_FIRST = [{ createdAt: "desc" }, { seq: "desc" }] as const;
-const STORED = { set: true, kid: true, format: true, data: true, kekId: true } as const;
+/** The set's order (domain/lifecycle.ts): the state names sort ACTIVE, NEXT, RETIRED, REVOKED; then newest first. */
+const SET_ORDER = [{ state: "asc" }, { createdAt: "desc" }, { seq: "desc" }] as const;
+const STORED = {
+  set: true,
+  kid: true,
+  format: true,
+  data: true,
+  kekId: true,
+  state: true,
+  createdAt: true,
+  activatedAt: true,
+  retiredAt: true,
+  publishedUntil: true,
+  revokedAt: true,
+} as const;
 const MAX_ATTEMPTS = 3;
 
 type Write = Prisma.PrismaPromise<unknown>;
@@ -97,9 +119,9 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     });
   }
 
-  async getKeySet(set: string): Promise<Jwk[]> {
+  async getKeySet(set: string): Promise<KeyRecord[]> {
     const rows = await this.run(() =>
-      this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }),
+      this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...SET_ORDER], select: STORED }),
     );
     // One row that does not open fails the whole set: a set is never served with a key silently missing.
     return rows.map((row) => this.decode(row));
@@ -111,15 +133,15 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
    * every verifier. Admin reads keep getKeySet's all-or-nothing. Not reported to onIntegrityFailure
    * (the caller says what it did with them).
    */
-  async getReadableKeySet(set: string): Promise<{ keys: Jwk[]; unreadable: KeyIntegrityError[] }> {
+  async getReadableKeySet(set: string): Promise<{ keys: KeyRecord[]; unreadable: KeyIntegrityError[] }> {
     const rows = await this.run(() =>
-      this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...NEWEST_FIRST], select: STORED }),
+      this.db.jsonWebKey.findMany({ where: { set }, orderBy: [...SET_ORDER], select: STORED }),
     );
-    const keys: Jwk[] = [];
+    const keys: KeyRecord[] = [];
     const unreadable: KeyIntegrityError[] = [];
     for (const row of rows) {
       try {
-        keys.push(decodeKey(this.sealer, row));
+        keys.push({ key: decodeKey(this.sealer, row), ...lifecycleOf(row) });
       } catch (error) {
         // decodeKey's other errors (an unknown format) are about the row too; their messages never echo `data`.
         unreadable.push(
@@ -132,15 +154,15 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     return { keys, unreadable };
   }
 
-  async getKey(set: string, kid: string): Promise<Jwk | undefined> {
+  async getKey(set: string, kid: string): Promise<KeyRecord | undefined> {
     const row = await this.run(() =>
       this.db.jsonWebKey.findUnique({ where: { set_kid: { set, kid } }, select: STORED }),
     );
     return row ? this.decode(row) : undefined;
   }
 
-  addKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
-    const add: PendingAdd = { set, kid: key.kid, row: this.row(set, key, new Date()), audit };
+  addKey(set: string, key: Jwk, audit?: AuditEntry, state: InitialState = "ACTIVE"): Promise<void> {
+    const add: PendingAdd = { set, kid: key.kid, row: this.row(set, key, new Date(), state), audit };
     return this.postgres ? this.addAlone(add) : this.adds.add(add);
   }
 
@@ -161,6 +183,8 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
         const writes: Write[] = [this.db.jsonWebKey.deleteMany({ where: { set } })];
         if (keys.length > 0)
           writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => this.row(set, key, now)) }));
+        // An empty list deletes the set, and so its policy.
+        else writes.push(this.db.jsonWebKeySetPolicy.deleteMany({ where: { set } }));
         return [...writes, ...this.audited(audit)];
       });
     } catch (error) {
@@ -181,7 +205,90 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   }
 
   async deleteKeySet(set: string, audit?: AuditEntry): Promise<boolean> {
-    return this.remove({ set }, audit);
+    return this.remove({ set }, audit, [this.db.jsonWebKeySetPolicy.deleteMany({ where: { set } })]);
+  }
+
+  /**
+   * One interactive transaction: the set's lock (Postgres), the check that the set is as planned,
+   * then every change. On SQLite a transaction that meets another process's write lock fails with
+   * SQLITE_BUSY and is run again whole by the store runner.
+   */
+  async changeLifecycle(
+    set: string,
+    write: LifecycleWrite,
+    expect: LifecycleExpectation,
+    at: Date,
+    audit: readonly AuditEntry[] = [],
+  ): Promise<void> {
+    const inserts = (write.insert ?? []).map(({ key, state }) => this.row(set, key, at, state));
+    await this.transaction(set, async (tx) => {
+      await this.expectUnchanged(tx, set, expect);
+      const kids = (list: string[] | undefined) => ({ set, kid: { in: list ?? [] } });
+      if (write.retire?.kids.length) {
+        await tx.jsonWebKey.updateMany({
+          where: { ...kids(write.retire.kids), state: "ACTIVE" },
+          data: { state: "RETIRED", retiredAt: at, publishedUntil: write.retire.publishedUntil },
+        });
+      }
+      if (write.promote?.length) {
+        await tx.jsonWebKey.updateMany({
+          where: { ...kids(write.promote), state: "NEXT" },
+          data: { state: "ACTIVE", activatedAt: at },
+        });
+      }
+      if (write.revoke?.length) {
+        await tx.jsonWebKey.updateMany({
+          where: { ...kids(write.revoke), state: { not: "REVOKED" } },
+          data: { state: "REVOKED", revokedAt: at, retiredAt: at, publishedUntil: null },
+        });
+      }
+      if (write.remove?.length) await tx.jsonWebKey.deleteMany({ where: kids(write.remove) });
+      if (inserts.length > 0) await tx.jsonWebKey.createMany({ data: inserts });
+      if (write.schedule) {
+        await tx.jsonWebKeySetPolicy.update({ where: { set }, data: { ...write.schedule, updatedAt: at } });
+      }
+      if (audit.length > 0) await tx.auditEvent.createMany({ data: audit.map(auditRow) });
+    });
+  }
+
+  async getPolicy(set: string): Promise<RotationPolicy | undefined> {
+    const row = await this.run(() => this.db.jsonWebKeySetPolicy.findUnique({ where: { set } }));
+    if (!row) return undefined;
+    const { alg, rotationPeriodSeconds, publishAheadSeconds, retirementPeriodSeconds, nextRotationAt, nextStepAt } =
+      row;
+    return { alg, rotationPeriodSeconds, publishAheadSeconds, retirementPeriodSeconds, nextRotationAt, nextStepAt };
+  }
+
+  async setPolicy(
+    set: string,
+    policy: RotationPolicy | null,
+    expect: LifecycleExpectation,
+    audit?: AuditEntry,
+  ): Promise<boolean> {
+    let changed = true;
+    await this.transaction(set, async (tx) => {
+      await this.expectUnchanged(tx, set, expect);
+      if (policy === null) {
+        changed = (await tx.jsonWebKeySetPolicy.deleteMany({ where: { set } })).count > 0;
+      } else {
+        const data = { ...policy, updatedAt: new Date() };
+        await tx.jsonWebKeySetPolicy.upsert({ where: { set }, create: { set, ...data }, update: data });
+      }
+      if (audit) await tx.auditEvent.create({ data: auditRow(audit) });
+    });
+    return changed;
+  }
+
+  async dueSets(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.run(() =>
+      this.db.jsonWebKeySetPolicy.findMany({
+        where: { nextStepAt: { lte: now } },
+        orderBy: [{ nextStepAt: "asc" }, { set: "asc" }],
+        take: limit,
+        select: { set: true },
+      }),
+    );
+    return rows.map((row) => row.set);
   }
 
   async ping(): Promise<void> {
@@ -254,14 +361,45 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     for (const write of batch) await this.addAlone(write.item).then(write.resolve, write.reject);
   }
 
-  /** Deletes the matching rows (with the audit record in the same transaction); true when any was removed. */
-  private remove(where: { set: string; kid?: string }, audit?: AuditEntry): Promise<boolean> {
+  /** Deletes the matching rows (with `also` and the audit record in the same transaction); true when any key was removed. */
+  private remove(where: { set: string; kid?: string }, audit?: AuditEntry, also: Write[] = []): Promise<boolean> {
     return this.run(async () => {
       const deletion = this.db.jsonWebKey.deleteMany({ where });
-      if (!audit) return (await deletion).count > 0;
-      const [{ count }] = await this.db.$transaction([deletion, this.db.auditEvent.create({ data: auditRow(audit) })]);
+      const rest = [...also, ...this.audited(audit)];
+      if (rest.length === 0) return (await deletion).count > 0;
+      const [{ count }] = await this.db.$transaction([deletion, ...rest]);
       return count > 0;
     });
+  }
+
+  /** An interactive transaction behind the set's lock on Postgres, retried on write conflicts. */
+  private transaction(set: string, work: (tx: Tx) => Promise<void>): Promise<void> {
+    return this.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.db.$transaction(async (tx) => {
+            if (this.postgres) await tx.$executeRawUnsafe(LOCK_SQL, set);
+            await work(tx);
+          });
+          return;
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || prismaCode(error) !== "P2034") throw error;
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 20));
+        }
+      }
+    });
+  }
+
+  /** Throws LifecycleConflict unless the set's keys and its policy's next step are as planned. */
+  private async expectUnchanged(tx: Tx, set: string, expect: LifecycleExpectation): Promise<void> {
+    const rows = await tx.jsonWebKey.findMany({ where: { set }, select: { kid: true, state: true } });
+    const states = new Map(rows.map((row) => [row.kid, isKeyState(row.state) ? row.state : "REVOKED"] as const));
+    if (!sameStates(states, expect.states)) throw new LifecycleConflict(`set ${quote(set)} changed meanwhile`);
+    if (expect.nextStepAt === undefined) return;
+    const policy = await tx.jsonWebKeySetPolicy.findUnique({ where: { set }, select: { nextStepAt: true } });
+    const stepAt = policy?.nextStepAt?.getTime() ?? null;
+    if (stepAt !== (expect.nextStepAt?.getTime() ?? null))
+      throw new LifecycleConflict(`the schedule of set ${quote(set)} changed meanwhile`);
   }
 
   /** The audit record's insert, to go into a write's batch; none without an entry. */
@@ -269,9 +407,9 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     return audit ? [this.db.auditEvent.create({ data: auditRow(audit) })] : [];
   }
 
-  private decode(row: StoredRow): Jwk {
+  private decode(row: StoredRow & RowLifecycle): KeyRecord {
     try {
-      return decodeKey(this.sealer, row);
+      return { key: decodeKey(this.sealer, row), ...lifecycleOf(row) };
     } catch (error) {
       if (error instanceof KeyIntegrityError) this.onIntegrityFailure(error);
       throw error;
@@ -279,9 +417,33 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   }
 
   /** A new row, its key sealed for (set, kid). */
-  private row(set: string, key: Jwk, createdAt: Date) {
-    return { set, kid: key.kid, ...encodeKey(this.sealer, set, key), createdAt };
+  private row(set: string, key: Jwk, createdAt: Date, state: InitialState = "ACTIVE") {
+    const activatedAt = state === "ACTIVE" ? createdAt : null;
+    return { set, kid: key.kid, ...encodeKey(this.sealer, set, key), createdAt, state, activatedAt };
   }
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+interface RowLifecycle {
+  state: string;
+  createdAt: Date;
+  activatedAt: Date | null;
+  retiredAt: Date | null;
+  publishedUntil: Date | null;
+  revokedAt: Date | null;
+}
+
+/** A row's lifecycle; a state this version does not know (written by a newer one) counts as REVOKED: never used. */
+function lifecycleOf(row: RowLifecycle): KeyLifecycle {
+  return {
+    state: isKeyState(row.state) ? row.state : "REVOKED",
+    createdAt: row.createdAt,
+    activatedAt: row.activatedAt,
+    retiredAt: row.retiredAt,
+    publishedUntil: row.publishedUntil,
+    revokedAt: row.revokedAt,
+  };
 }
 
 function duplicateKid(keys: readonly Jwk[]): string | undefined {

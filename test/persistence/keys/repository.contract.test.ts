@@ -13,6 +13,10 @@ import { openDatabase } from "../../../src/persistence/db/database.js";
 import { PrismaJsonWebKeyRepository } from "../../../src/persistence/keys/repository.js";
 import { testSealer } from "../../support/keyring.js";
 import { storeCases, type Store } from "../../support/stores.js";
+import type { KeyRecord } from "../../../src/domain/lifecycle.js";
+
+/** The members of stored keys, in order (the repository answers them with their lifecycle). */
+const keysOf = (records: readonly KeyRecord[]) => records.map((record) => record.key);
 
 /** One private key of each kty; `key(kty, kid)` copies it under another kid. */
 const material: Record<"RSA" | "EC" | "OKP" | "oct", Jwk> = {} as never;
@@ -56,26 +60,26 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     const keys = (["RSA", "EC", "OKP", "oct"] as const).map((kty) => key(`k-${kty}`, kty));
     for (const k of keys) await repo().addKey(set, k);
     for (const k of keys) {
-      const got = await repo().getKey(set, k.kid);
+      const got = (await repo().getKey(set, k.kid))?.key;
       expect(got).toEqual(k);
       expect(JSON.stringify(got)).toBe(JSON.stringify(normalizeJwk(k)));
     }
-    expect(await repo().getKeySet(set)).toEqual([...keys].reverse());
+    expect(keysOf(await repo().getKeySet(set))).toEqual([...keys].reverse());
   });
 
   it("returns undefined for a missing key and [] for a missing set", async () => {
     const set = newSet("missing");
-    expect(await repo().getKey(set, "nope")).toBeUndefined();
-    expect(await repo().getKeySet(set)).toEqual([]);
+    expect((await repo().getKey(set, "nope"))?.key).toBeUndefined();
+    expect(keysOf(await repo().getKeySet(set))).toEqual([]);
     await repo().addKey(set, key("a"));
-    expect(await repo().getKey(set, "nope")).toBeUndefined();
-    expect(await repo().getKey(set, "A")).toBeUndefined(); // kids are case-sensitive
+    expect((await repo().getKey(set, "nope"))?.key).toBeUndefined();
+    expect((await repo().getKey(set, "A"))?.key).toBeUndefined(); // kids are case-sensitive
   });
 
   it("lists newest first, ties broken by insertion order", async () => {
     const set = newSet("order");
     for (const kid of ["k1", "k2", "k3", "k4", "k5"]) await repo().addKey(set, key(kid));
-    expect(kidsOf(await repo().getKeySet(set))).toEqual(["k5", "k4", "k3", "k2", "k1"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(set)))).toEqual(["k5", "k4", "k3", "k2", "k1"]);
 
     // Identical createdAt for every insert: only the insertion sequence can order them.
     const tied = newSet("tied");
@@ -83,27 +87,27 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     try {
       for (const kid of ["t1", "t2", "t3"]) await repo().addKey(tied, key(kid));
       await repo().upsertKey(tied, key("t1"));
-      expect(kidsOf(await repo().getKeySet(tied))).toEqual(["t1", "t3", "t2"]);
+      expect(kidsOf(keysOf(await repo().getKeySet(tied)))).toEqual(["t1", "t3", "t2"]);
     } finally {
       vi.useRealTimers();
     }
     // A later write is newer than all of them.
     await repo().addKey(tied, key("t0"));
-    expect(kidsOf(await repo().getKeySet(tied))).toEqual(["t0", "t1", "t3", "t2"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(tied)))).toEqual(["t0", "t1", "t3", "t2"]);
   });
 
   it("addKey of an existing kid throws ConflictError and changes nothing", async () => {
     const set = newSet("conflict");
     await repo().addKey(set, key("a", "EC"));
     await repo().addKey(set, key("b", "EC"));
-    const before = await repo().getKeySet(set);
+    const before = keysOf(await repo().getKeySet(set));
     const error = await repo()
       .addKey(set, key("a", "OKP"))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).code).toBe("CONFLICT");
     expect((error as Error).message).toBe(`A key with kid "a" already exists in set "${set}"`);
-    expect(await repo().getKeySet(set)).toEqual(before);
+    expect(keysOf(await repo().getKeySet(set))).toEqual(before);
     // The same kid in another set is fine.
     await repo().addKey(newSet("other"), key("a"));
   });
@@ -114,9 +118,9 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     await repo().addKey(set, key("b"));
     await repo().addKey(set, key("c"));
     await repo().upsertKey(set, key("a", "OKP"));
-    expect(kidsOf(await repo().getKeySet(set))).toEqual(["a", "c", "b"]);
-    expect(await repo().getKey(set, "a")).toEqual(key("a", "OKP"));
-    expect(await repo().getKeySet(set)).toHaveLength(3);
+    expect(kidsOf(keysOf(await repo().getKeySet(set)))).toEqual(["a", "c", "b"]);
+    expect((await repo().getKey(set, "a"))?.key).toEqual(key("a", "OKP"));
+    expect(keysOf(await repo().getKeySet(set))).toHaveLength(3);
   });
 
   it("replaceKeySet replaces the set exactly, the last key newest; an empty list deletes it", async () => {
@@ -127,27 +131,27 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
 
     const next = [key("n1", "RSA"), key("shared", "oct"), key("n2", "OKP"), key("n3"), key("n4")];
     await repo().replaceKeySet(set, next);
-    expect(await repo().getKeySet(set)).toEqual([...next].reverse());
-    expect(await repo().getKey(set, "old1")).toBeUndefined();
-    expect(await repo().getKey(set, "shared")).toEqual(key("shared", "oct"));
+    expect(keysOf(await repo().getKeySet(set))).toEqual([...next].reverse());
+    expect((await repo().getKey(set, "old1"))?.key).toBeUndefined();
+    expect((await repo().getKey(set, "shared"))?.key).toEqual(key("shared", "oct"));
 
     await repo().replaceKeySet(set, []);
-    expect(await repo().getKeySet(set)).toEqual([]);
+    expect(keysOf(await repo().getKeySet(set))).toEqual([]);
     expect(await repo().deleteKeySet(set)).toBe(false);
-    expect(kidsOf(await repo().getKeySet(neighbour))).toEqual(["x"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(neighbour)))).toEqual(["x"]);
   });
 
   it("replaceKeySet with a duplicate kid fails with ConflictError and leaves the old set intact", async () => {
     const set = newSet("dup");
     for (const kid of ["a", "b", "c"]) await repo().addKey(set, key(kid));
-    const before = await repo().getKeySet(set);
+    const before = keysOf(await repo().getKeySet(set));
     // Nothing in the repository checks for duplicates: this is the unique constraint at work.
     const error = await repo()
       .replaceKeySet(set, [key("x"), key("y"), key("x", "OKP")])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as Error).message).toContain('"x"');
-    expect(await repo().getKeySet(set)).toEqual(before);
+    expect(keysOf(await repo().getKeySet(set))).toEqual(before);
   });
 
   it("deleteKey and deleteKeySet report whether something was removed, and are idempotent", async () => {
@@ -156,10 +160,10 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     expect(await repo().deleteKey(set, "b")).toBe(true);
     expect(await repo().deleteKey(set, "b")).toBe(false);
     expect(await repo().deleteKey(set, "never")).toBe(false);
-    expect(kidsOf(await repo().getKeySet(set))).toEqual(["c", "a"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(set)))).toEqual(["c", "a"]);
     expect(await repo().deleteKeySet(set)).toBe(true);
     expect(await repo().deleteKeySet(set)).toBe(false);
-    expect(await repo().getKeySet(set)).toEqual([]);
+    expect(keysOf(await repo().getKeySet(set))).toEqual([]);
     expect(await repo().deleteKey(set, "a")).toBe(false);
   });
 
@@ -168,24 +172,24 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     await repo().addKey(one, key("same", "EC"));
     await repo().addKey(two, key("same", "OKP"));
     await repo().addKey(two, key("only-two"));
-    expect(await repo().getKey(one, "same")).toEqual(key("same", "EC"));
-    expect(await repo().getKey(two, "same")).toEqual(key("same", "OKP"));
+    expect((await repo().getKey(one, "same"))?.key).toEqual(key("same", "EC"));
+    expect((await repo().getKey(two, "same"))?.key).toEqual(key("same", "OKP"));
     await repo().replaceKeySet(one, [key("r")]);
     await repo().upsertKey(one, key("same", "oct"));
     expect(await repo().deleteKey(one, "only-two")).toBe(false);
-    expect(kidsOf(await repo().getKeySet(two))).toEqual(["only-two", "same"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(two)))).toEqual(["only-two", "same"]);
     expect(await repo().deleteKeySet(one)).toBe(true);
-    expect(kidsOf(await repo().getKeySet(two))).toEqual(["only-two", "same"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(two)))).toEqual(["only-two", "same"]);
     // A set name is matched exactly, not as a prefix or pattern.
-    expect(await repo().getKeySet(two.slice(0, -1))).toEqual([]);
-    expect(await repo().getKeySet(`${two.slice(0, 4)}%`)).toEqual([]);
+    expect(keysOf(await repo().getKeySet(two.slice(0, -1)))).toEqual([]);
+    expect(keysOf(await repo().getKeySet(`${two.slice(0, 4)}%`))).toEqual([]);
   });
 
   it("20 parallel addKey calls into a new set store 20 keys", async () => {
     const set = newSet("parallel");
     const kids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     await Promise.all(kids.map((kid) => repo().addKey(set, key(kid))));
-    const stored = kidsOf(await repo().getKeySet(set));
+    const stored = kidsOf(keysOf(await repo().getKeySet(set)));
     expect(stored).toHaveLength(20);
     expect(new Set(stored)).toEqual(new Set(kids));
   });
@@ -197,7 +201,7 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(rejected).toHaveLength(9);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(ConflictError);
-    expect(kidsOf(await repo().getKeySet(set))).toEqual(["same"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(set)))).toEqual(["same"]);
   });
 
   it("parallel upsertKey calls of one kid leave exactly one key and never fail", async () => {
@@ -205,7 +209,7 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     await repo().addKey(set, key("other"));
     const variants = (["RSA", "EC", "OKP", "oct"] as const).flatMap((kty) => [kty, kty]);
     await Promise.all(variants.map((kty) => repo().upsertKey(set, key("k", kty))));
-    const keys = await repo().getKeySet(set);
+    const keys = keysOf(await repo().getKeySet(set));
     expect(kidsOf(keys)).toEqual(["k", "other"]);
   });
 
@@ -214,7 +218,7 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     for (let round = 0; round < 10; round++) {
       const lists = Array.from({ length: 8 }, (_, writer) => [0, 1, 2].map((i) => key(`r${round}-w${writer}-${i}`)));
       await Promise.all(lists.map((list) => repo().replaceKeySet(set, list)));
-      const stored = kidsOf(await repo().getKeySet(set));
+      const stored = kidsOf(keysOf(await repo().getKeySet(set)));
       const winner = lists.find((list) => list[0].kid === stored.at(-1));
       expect(winner, `round ${round}: ${stored.join(",")}`).toBeDefined();
       expect(stored).toEqual(kidsOf(winner!).reverse());
@@ -245,8 +249,8 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     }
     await Promise.all(work);
     expect(new Set(seen)).toEqual(new Set([3]));
-    expect(kidsOf(await repo().getKeySet(replaced))).toEqual(["c", "b", "a"]);
-    expect(await repo().getKeySet(side)).toHaveLength(30);
+    expect(kidsOf(keysOf(await repo().getKeySet(replaced)))).toEqual(["c", "b", "a"]);
+    expect(keysOf(await repo().getKeySet(side))).toHaveLength(30);
   });
 
   it("keeps keys across a restart (close and reopen the database)", async () => {
@@ -254,9 +258,9 @@ describe.each(await storeCases())("JsonWebKeyRepository on $name", ({ open }) =>
     const keys = [key("a", "RSA"), key("b", "OKP"), key("c", "oct")];
     for (const k of keys) await repo().addKey(set, k);
     await store.reopen();
-    expect(await repo().getKeySet(set)).toEqual([...keys].reverse());
+    expect(keysOf(await repo().getKeySet(set))).toEqual([...keys].reverse());
     await repo().addKey(set, key("d"));
-    expect(kidsOf(await repo().getKeySet(set))).toEqual(["d", "c", "b", "a"]);
+    expect(kidsOf(keysOf(await repo().getKeySet(set)))).toEqual(["d", "c", "b", "a"]);
   });
 
   it("refuses a stored row of an unknown format without revealing its data", async () => {

@@ -252,7 +252,7 @@ describe.each(await storeCases())("the RSA key pool on $name", ({ name, open }) 
     expect(first.generated.length + second.generated.length).toBe(C - K);
     // What was handed out is what was stored, each under its own kid.
     const stored = (await Promise.all([0, 1, 2].map((set) => store.repository.getKeySet(`set-${set}`)))).flat();
-    expect(stored.map((key) => key.n).sort()).toEqual([...moduli].sort());
+    expect(stored.map((record) => record.key.n).sort()).toEqual([...moduli].sort());
     for (const result of results) expect(result.keys[0]).toMatchObject({ alg: "RS256", use: "sig", kty: "RSA" });
   });
 

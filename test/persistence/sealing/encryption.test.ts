@@ -240,7 +240,7 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     // And after a restart (SQLite: the WAL checkpointed into the main file).
     await store.reopen();
     expect(found(await storeBytes(store), needles)).toEqual([]);
-    for (const key of created) expect(await store.repository.getKey(set, key.kid)).toEqual(key);
+    for (const key of created) expect((await store.repository.getKey(set, key.kid))?.key).toEqual(key);
   });
 
   it("swapped or copied ciphertexts fail with KEY_INTEGRITY and never return the other row's key; other rows keep reading", async () => {
@@ -279,13 +279,13 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     expect((whole as Error).message).toMatch(
       new RegExp(`^The stored key "[AC]" in set "${one}" failed its integrity check$`),
     );
-    expect(await store.repository.getKey(one, "bystander")).toEqual(bystander);
+    expect((await store.repository.getKey(one, "bystander"))?.key).toEqual(bystander);
 
     // Put back, everything reads again: the failures were the tampering, nothing else.
     await setData(one, "A", rowA.data);
     await setData(two, "B", rowB.data);
-    expect(await store.repository.getKey(one, "A")).toEqual(a);
-    expect(await store.repository.getKey(two, "B")).toEqual(b);
+    expect((await store.repository.getKey(one, "A"))?.key).toEqual(a);
+    expect((await store.repository.getKey(two, "B"))?.key).toEqual(b);
   });
 
   it("every single-byte change of a stored blob, a truncated tag or an appended byte fails with KEY_INTEGRITY", async () => {
@@ -313,9 +313,9 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     }
     expect(silent).toEqual([]);
     expect(mutants.length).toBe(blob.length + 4);
-    expect(await store.repository.getKey(set, "bystander")).toEqual(bystander);
+    expect((await store.repository.getKey(set, "bystander"))?.key).toEqual(bystander);
     await setData(set, "victim", original);
-    expect(await store.repository.getKey(set, "victim")).toEqual(key);
+    expect((await store.repository.getKey(set, "victim"))?.key).toEqual(key);
   });
 
   it("a plaintext row planted around the gateway is refused as KEY_INTEGRITY, not served", async () => {

@@ -15,6 +15,10 @@ import type { KeySealer } from "../../../src/persistence/sealing/seal.js";
 import { startGateway } from "../../support/gateway.js";
 import { OTHER_SECRET, TEST_SECRET, testSealer, THIRD_SECRET } from "../../support/keyring.js";
 import { storeCases, type Store } from "../../support/stores.js";
+import type { KeyRecord } from "../../../src/domain/lifecycle.js";
+
+/** The members of stored keys, in order (the repository answers them with their lifecycle). */
+const keysOf = (records: readonly KeyRecord[]) => records.map((record) => record.key);
 
 /** The stores are written with TEST_SECRET (test/support/stores.ts): that is the secret being retired. */
 const OLD = TEST_SECRET;
@@ -51,7 +55,7 @@ async function writeKeys(store: Store, prefix: string, count: number, perSet: nu
 /** Every key of `sets` reads back exactly through a repository with `sealer`. */
 async function expectAllRead(store: Store, sealer: KeySealer, sets: Map<string, Jwk[]>): Promise<void> {
   const repository = new PrismaJsonWebKeyRepository(store.database, sealer);
-  for (const [set, keys] of sets) expect(await repository.getKeySet(set)).toEqual([...keys].reverse());
+  for (const [set, keys] of sets) expect(keysOf(await repository.getKeySet(set))).toEqual([...keys].reverse());
 }
 
 /** Rows per kek id (null: plaintext). */
@@ -207,8 +211,8 @@ describe.each(await storeCases())("rotation on $name", ({ open }) => {
       sets.get("fail-0")!.filter((key) => key.kid !== "fail-k3"),
     );
     const repository = new PrismaJsonWebKeyRepository(store.database, both);
-    for (const key of sets.get("fail-1")!) expect(await repository.getKey("fail-1", key.kid)).toEqual(key);
-    for (const key of sets.get("fail-0")!) expect(await repository.getKey("fail-0", key.kid)).toEqual(key);
+    for (const key of sets.get("fail-1")!) expect((await repository.getKey("fail-1", key.kid))?.key).toEqual(key);
+    for (const key of sets.get("fail-0")!) expect((await repository.getKey("fail-0", key.kid))?.key).toEqual(key);
   });
 
   it("a wrong or missing secret makes rotate exit 1 before touching anything", async () => {
