@@ -19,9 +19,13 @@ type Documents = {
     "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": typeof types.DeleteJsonWebKeyDocument,
     "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": typeof types.DeleteJsonWebKeySetDocument,
     "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}": typeof types.DiscoverJsonWebKeysDocument,
-    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": typeof types.PublicKeyMembersFragmentDoc,
+    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyLifecycle on JsonWebKey {\n  kid\n  alg\n  state\n  createdAt\n  activatedAt\n  retiredAt\n  publishedUntil\n  revokedAt\n  isSigningKey\n}\n\nfragment RotationPolicyFields on JsonWebKeyRotationPolicy {\n  alg\n  rotationPeriodSeconds\n  publishAheadSeconds\n  retirementPeriodSeconds\n  nextRotationAt\n}": typeof types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeySetDocument,
+    "query GetJsonWebKeySetLifecycle($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}": typeof types.GetJsonWebKeySetLifecycleDocument,
+    "mutation RevokeJsonWebKey($set: String!, $kid: String!) {\n  revokeJsonWebKey(set: $set, kid: $kid) {\n    ...KeyLifecycle\n  }\n}": typeof types.RevokeJsonWebKeyDocument,
+    "mutation RotateJsonWebKeySet($set: String!, $input: RotateJsonWebKeySetInput) {\n  rotateJsonWebKeySet(set: $set, input: $input) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n  }\n}": typeof types.RotateJsonWebKeySetDocument,
+    "mutation SetJsonWebKeySetRotationPolicy($set: String!, $policy: JsonWebKeyRotationPolicyInput) {\n  setJsonWebKeySetRotationPolicy(set: $set, policy: $policy) {\n    set\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}": typeof types.SetJsonWebKeySetRotationPolicyDocument,
     "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": typeof types.UpdateJsonWebKeyDocument,
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.UpdateJsonWebKeySetDocument,
 };
@@ -31,9 +35,13 @@ const documents: Documents = {
     "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": types.DeleteJsonWebKeyDocument,
     "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": types.DeleteJsonWebKeySetDocument,
     "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}": types.DiscoverJsonWebKeysDocument,
-    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": types.PublicKeyMembersFragmentDoc,
+    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyLifecycle on JsonWebKey {\n  kid\n  alg\n  state\n  createdAt\n  activatedAt\n  retiredAt\n  publishedUntil\n  revokedAt\n  isSigningKey\n}\n\nfragment RotationPolicyFields on JsonWebKeyRotationPolicy {\n  alg\n  rotationPeriodSeconds\n  publishAheadSeconds\n  retirementPeriodSeconds\n  nextRotationAt\n}": types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeySetDocument,
+    "query GetJsonWebKeySetLifecycle($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}": types.GetJsonWebKeySetLifecycleDocument,
+    "mutation RevokeJsonWebKey($set: String!, $kid: String!) {\n  revokeJsonWebKey(set: $set, kid: $kid) {\n    ...KeyLifecycle\n  }\n}": types.RevokeJsonWebKeyDocument,
+    "mutation RotateJsonWebKeySet($set: String!, $input: RotateJsonWebKeySetInput) {\n  rotateJsonWebKeySet(set: $set, input: $input) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n  }\n}": types.RotateJsonWebKeySetDocument,
+    "mutation SetJsonWebKeySetRotationPolicy($set: String!, $policy: JsonWebKeyRotationPolicyInput) {\n  setJsonWebKeySetRotationPolicy(set: $set, policy: $policy) {\n    set\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}": types.SetJsonWebKeySetRotationPolicyDocument,
     "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": types.UpdateJsonWebKeyDocument,
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.UpdateJsonWebKeySetDocument,
 };
@@ -75,7 +83,7 @@ export function graphql(source: "query DiscoverJsonWebKeys {\n  discoverJsonWebK
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}"): (typeof documents)["fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}"];
+export function graphql(source: "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyLifecycle on JsonWebKey {\n  kid\n  alg\n  state\n  createdAt\n  activatedAt\n  retiredAt\n  publishedUntil\n  revokedAt\n  isSigningKey\n}\n\nfragment RotationPolicyFields on JsonWebKeyRotationPolicy {\n  alg\n  rotationPeriodSeconds\n  publishAheadSeconds\n  retirementPeriodSeconds\n  nextRotationAt\n}"): (typeof documents)["fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyLifecycle on JsonWebKey {\n  kid\n  alg\n  state\n  createdAt\n  activatedAt\n  retiredAt\n  publishedUntil\n  revokedAt\n  isSigningKey\n}\n\nfragment RotationPolicyFields on JsonWebKeyRotationPolicy {\n  alg\n  rotationPeriodSeconds\n  publishAheadSeconds\n  retirementPeriodSeconds\n  nextRotationAt\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -84,6 +92,22 @@ export function graphql(source: "query GetJsonWebKey($set: String!, $kid: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GetJsonWebKeySetLifecycle($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}"): (typeof documents)["query GetJsonWebKeySetLifecycle($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeJsonWebKey($set: String!, $kid: String!) {\n  revokeJsonWebKey(set: $set, kid: $kid) {\n    ...KeyLifecycle\n  }\n}"): (typeof documents)["mutation RevokeJsonWebKey($set: String!, $kid: String!) {\n  revokeJsonWebKey(set: $set, kid: $kid) {\n    ...KeyLifecycle\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RotateJsonWebKeySet($set: String!, $input: RotateJsonWebKeySetInput) {\n  rotateJsonWebKeySet(set: $set, input: $input) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n  }\n}"): (typeof documents)["mutation RotateJsonWebKeySet($set: String!, $input: RotateJsonWebKeySetInput) {\n  rotateJsonWebKeySet(set: $set, input: $input) {\n    set\n    signingKey {\n      ...KeyLifecycle\n    }\n    keys {\n      ...KeyLifecycle\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetJsonWebKeySetRotationPolicy($set: String!, $policy: JsonWebKeyRotationPolicyInput) {\n  setJsonWebKeySetRotationPolicy(set: $set, policy: $policy) {\n    set\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}"): (typeof documents)["mutation SetJsonWebKeySetRotationPolicy($set: String!, $policy: JsonWebKeyRotationPolicyInput) {\n  setJsonWebKeySetRotationPolicy(set: $set, policy: $policy) {\n    set\n    rotationPolicy {\n      ...RotationPolicyFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -179,8 +179,11 @@ export type LifecycleStep = "rotate" | "publish-next" | "revoke" | "promote-next
 /** The operations of scheduled steps, as the audit trail names them (actor `scheduler`). */
 export type ScheduledOperation = "publishNextJsonWebKey";
 
-/** How many times a lifecycle change is planned again when the set changed meanwhile. */
-const MAX_LIFECYCLE_ATTEMPTS = 5;
+/**
+ * How many times a lifecycle change is planned again when the set changed meanwhile (another
+ * gateway's change: this process runs a set's changes one at a time).
+ */
+const MAX_LIFECYCLE_ATTEMPTS = 10;
 /** How many due sets one scheduler run takes on. */
 const SCHEDULER_BATCH = 100;
 
@@ -197,6 +200,8 @@ export class JsonWebKeyService {
   private readonly limiter: GenerationLimiter | undefined;
   private readonly clock: () => Date;
   private readonly stepped: (step: LifecycleStep, trigger: "manual" | "scheduler") => void;
+  /** The lifecycle change running per set in this process, so that its changes queue instead of conflicting. */
+  private readonly lifecycleQueues = new Map<string, Promise<unknown>>();
 
   constructor(options: JsonWebKeyServiceOptions) {
     this.repository = options.repository;
@@ -568,6 +573,24 @@ export class JsonWebKeyService {
       | undefined
     >,
   ): Promise<LifecycleStep | undefined> {
+    const previous = this.lifecycleQueues.get(set) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.planAndCommit(set, what, plan),
+      () => this.planAndCommit(set, what, plan),
+    );
+    const tail = run.catch(() => undefined);
+    this.lifecycleQueues.set(set, tail);
+    void tail.then(() => {
+      if (this.lifecycleQueues.get(set) === tail) this.lifecycleQueues.delete(set);
+    });
+    return run;
+  }
+
+  private async planAndCommit(
+    set: string,
+    what: string,
+    plan: Parameters<JsonWebKeyService["lifecycleChange"]>[2],
+  ): Promise<LifecycleStep | undefined> {
     for (let attempt = 1; ; attempt++) {
       const now = this.clock();
       const records = await this.repository.getKeySet(set);
@@ -588,6 +611,7 @@ export class JsonWebKeyService {
         if (!(error instanceof LifecycleConflict)) throw error;
         if (attempt >= MAX_LIFECYCLE_ATTEMPTS)
           throw new ConflictError(`Set ${quote(set)} kept changing during ${what}; try again`);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }
   }

@@ -44,6 +44,8 @@ export interface StartOptions {
   logger?: false | { level: string; stream?: NodeJS.WritableStream };
   /** How often open mode asks whether a token exists (default: the app's). */
   openModeRecheckMs?: number;
+  /** The clock of key lifecycles (default: real time); tests of rotation move it months ahead. */
+  clock?: () => Date;
 }
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
@@ -54,6 +56,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     MIGRATE_ON_START: options.migrated ? "false" : "true",
     SECRETS_SYSTEM: TEST_SECRET,
     KEY_POOL_SIZE: "0",
+    // No scheduler on a timer: tests of rotation run it themselves (app.scheduler.runOnce()).
+    ROTATION_CHECK_INTERVAL_MS: "0",
     ...options.env,
   });
   const capture = options.logger === undefined ? new LogCapture() : undefined;
@@ -61,6 +65,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     generate: { rsaModulusLength: options.rsaModulusLength ?? 2048 },
     logger: (capture ? { level: "debug", stream: capture } : options.logger) as never,
     openModeRecheckMs: options.openModeRecheckMs,
+    clock: options.clock,
   });
   const origin = await app.server.listen({ port: 0, host: "127.0.0.1" });
   return {

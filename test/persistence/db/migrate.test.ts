@@ -17,6 +17,7 @@ import { ADMIN_URL } from "../../support/postgres.js";
 import { tempSqlite } from "../../support/sqlite.js";
 import { freshDatabase } from "../../support/databases.js";
 import { storeCases } from "../../support/stores.js";
+import { execSql, queryRows } from "../../support/rows.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const PRISMA_DIR = path.join(ROOT, "prisma");
@@ -219,6 +220,7 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
       "audit_event",
       "change_counter",
       "json_web_key",
+      "json_web_key_set_policy",
       "keyring_canary",
       "pooled_key",
     ]);
@@ -324,6 +326,43 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
     } finally {
       await rm(copy, { recursive: true, force: true });
       await removeScratch();
+    }
+  });
+
+  it("the lifecycle migration makes every key stored before it ACTIVE, active since it was stored, and keeps the change feed's triggers", async () => {
+    const copy = await mkdtemp(path.join(tmpdir(), "jwkgw-prisma-"));
+    const { url: scratch, cleanup: removeScratch } = await freshDatabase(provider);
+    try {
+      // The database as the previous release left it: every migration before the lifecycle one.
+      await cp(PRISMA_DIR, copy, { recursive: true, verbatimSymlinks: true });
+      const lifecycle = committed.find((name) => name.endsWith("_lifecycle"))!;
+      await rm(path.join(copy, provider, "migrations", lifecycle), { recursive: true });
+      await migrate("deploy", { provider, url: scratch, prismaDir: copy });
+      const created = "2026-01-02 03:04:05.678";
+      await execSql(
+        scratch,
+        `INSERT INTO json_web_key ("set", kid, format, data, "createdAt") VALUES ('old', 'k1', 'jwk+json/v1', '{}', '${created}'), ('old', 'k2', 'jwk+json/v1', '{}', '${created}')`,
+      );
+      await migrate("deploy", { provider, url: scratch, prismaDir: PRISMA_DIR });
+      const rows = await queryRows(
+        scratch,
+        `SELECT kid, state, "activatedAt" = "createdAt" AS since, "retiredAt", "publishedUntil", "revokedAt" FROM json_web_key ORDER BY kid`,
+      );
+      expect(rows.map((row) => [row.kid, row.state, Boolean(row.since), row.retiredAt, row.publishedUntil])).toEqual([
+        ["k1", "ACTIVE", true, null, null],
+        ["k2", "ACTIVE", true, null, null],
+      ]);
+      if (provider === "sqlite") {
+        const triggers = await queryRows(
+          scratch,
+          `SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`,
+        );
+        expect(triggers.map((row) => row.name)).toContain("json_web_key_changed_update");
+      }
+      expect((await migrate("status", { provider, url: scratch, prismaDir: PRISMA_DIR })).pending).toEqual([]);
+    } finally {
+      await removeScratch();
+      await rm(copy, { recursive: true, force: true });
     }
   });
 
