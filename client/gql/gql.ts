@@ -22,6 +22,7 @@ type Documents = {
     "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": typeof types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeySetDocument,
+    "subscription JsonWebKeySetChanged($set: String) {\n  jsonWebKeySetChanged(set: $set) {\n    set\n    kind\n    kids\n    at\n    keySet {\n      set\n      keys {\n        ...PublicKeyMembers\n      }\n    }\n  }\n}": typeof types.JsonWebKeySetChangedDocument,
     "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": typeof types.UpdateJsonWebKeyDocument,
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.UpdateJsonWebKeySetDocument,
 };
@@ -34,6 +35,7 @@ const documents: Documents = {
     "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeySetDocument,
+    "subscription JsonWebKeySetChanged($set: String) {\n  jsonWebKeySetChanged(set: $set) {\n    set\n    kind\n    kids\n    at\n    keySet {\n      set\n      keys {\n        ...PublicKeyMembers\n      }\n    }\n  }\n}": types.JsonWebKeySetChangedDocument,
     "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": types.UpdateJsonWebKeyDocument,
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.UpdateJsonWebKeySetDocument,
 };
@@ -84,6 +86,10 @@ export function graphql(source: "query GetJsonWebKey($set: String!, $kid: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription JsonWebKeySetChanged($set: String) {\n  jsonWebKeySetChanged(set: $set) {\n    set\n    kind\n    kids\n    at\n    keySet {\n      set\n      keys {\n        ...PublicKeyMembers\n      }\n    }\n  }\n}"): (typeof documents)["subscription JsonWebKeySetChanged($set: String) {\n  jsonWebKeySetChanged(set: $set) {\n    set\n    kind\n    kids\n    at\n    keySet {\n      set\n      keys {\n        ...PublicKeyMembers\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

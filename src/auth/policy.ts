@@ -33,6 +33,7 @@ export const OPERATION_SCOPES = {
   deleteJsonWebKey: "keys:write",
   deleteJsonWebKeySet: "keys:write",
   auditEvents: "audit:read",
+  jsonWebKeySetChanged: "keys:read",
 } as const satisfies Record<string, Scope>;
 
 export type Operation = keyof typeof OPERATION_SCOPES;

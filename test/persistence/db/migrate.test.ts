@@ -219,6 +219,7 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
       "audit_event",
       "change_counter",
       "json_web_key",
+      "key_set_event",
       "keyring_canary",
       "pooled_key",
     ]);
