@@ -88,6 +88,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           "the change feed lost its database connection: caches are bypassed until it is back",
         ),
       onReconnected: () => server?.log.info("the change feed is connected again: caches are in use"),
+      pollMs: config.subscriptions.pollMs,
+      onKeySetChangesMissed: () =>
+        server?.log.warn(
+          "the change feed fell behind and some key-set changes were pruned before it read them: subscribers missed them",
+        ),
     });
     const keyCache =
       config.keyCacheMaxKeys > 0
@@ -179,6 +184,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       introspection: config.graphqlIntrospection,
       explorer: config.graphqlExplorer,
       corsOrigins: config.corsOrigins,
+      subscriptions: {
+        changes: feed,
+        settings: config.subscriptions,
+        onTokensChanged: (listener) =>
+          feed!.subscribe((change) => {
+            if (change.kind === "tokens" || change.kind === "everything") listener();
+          }),
+      },
       logger: overrides.logger ?? { level: config.logLevel, redact: REDACT_PATHS },
     });
     const listening = server;

@@ -68,10 +68,39 @@ export interface Config {
    * same database may run it). Default 10,000.
    */
   readonly rotationCheckIntervalMs: number;
+  /** GraphQL subscriptions over WebSocket (README, "Subscriptions"). */
+  readonly subscriptions: SubscriptionSettings;
 }
 
 /** ROTATION_CHECK_INTERVAL_MS's default: a step happens at most this late. */
 export const DEFAULT_ROTATION_CHECK_INTERVAL_MS = 10_000;
+
+/**
+ * SUBSCRIPTIONS_*: the limits of the WebSocket transport (graphql/websocket.ts; README, "Subscriptions").
+ */
+export interface SubscriptionSettings {
+  /** SUBSCRIPTIONS_MAX_CONNECTIONS: open WebSocket connections at once; more are refused (HTTP 503). 0 turns subscriptions off. */
+  readonly maxConnections: number;
+  /** SUBSCRIPTIONS_PER_CONNECTION: subscriptions open at once on one connection; more are refused. */
+  readonly perConnection: number;
+  /** SUBSCRIPTIONS_MAX_MESSAGE_BYTES: largest message a client may send; a larger one closes the connection (1009). */
+  readonly maxMessageBytes: number;
+  /** SUBSCRIPTIONS_KEEPALIVE_MS: a ping this often; a connection that has not answered the previous one is dropped. */
+  readonly keepAliveMs: number;
+  /** SUBSCRIPTIONS_IDLE_TIMEOUT_MS: a connection without a subscription for this long is closed; 0: never. */
+  readonly idleTimeoutMs: number;
+  /** SUBSCRIPTIONS_POLL_MS: on SQLite, how often the change feed looks for other processes' writes while anyone subscribes. */
+  readonly pollMs: number;
+}
+
+export const DEFAULT_SUBSCRIPTIONS: SubscriptionSettings = Object.freeze({
+  maxConnections: 10_000,
+  perConnection: 20,
+  maxMessageBytes: 64 * 1024,
+  keepAliveMs: 12_000,
+  idleTimeoutMs: 300_000,
+  pollMs: 50,
+});
 
 /** KEY_CACHE_MAX_KEYS's default, in keys (a few hundred MiB at most for RSA-4096 private keys). */
 export const DEFAULT_KEY_CACHE_MAX_KEYS = 50_000;
@@ -168,6 +197,20 @@ export function loadConfig(env: Env): Config {
       0,
       86_400_000,
     ),
+    subscriptions: Object.freeze({
+      maxConnections: integer(env, "SUBSCRIPTIONS_MAX_CONNECTIONS", DEFAULT_SUBSCRIPTIONS.maxConnections, 0, 1_000_000),
+      perConnection: integer(env, "SUBSCRIPTIONS_PER_CONNECTION", DEFAULT_SUBSCRIPTIONS.perConnection, 1, 1000),
+      maxMessageBytes: integer(
+        env,
+        "SUBSCRIPTIONS_MAX_MESSAGE_BYTES",
+        DEFAULT_SUBSCRIPTIONS.maxMessageBytes,
+        1024,
+        1024 * 1024,
+      ),
+      keepAliveMs: integer(env, "SUBSCRIPTIONS_KEEPALIVE_MS", DEFAULT_SUBSCRIPTIONS.keepAliveMs, 1000, 600_000),
+      idleTimeoutMs: integer(env, "SUBSCRIPTIONS_IDLE_TIMEOUT_MS", DEFAULT_SUBSCRIPTIONS.idleTimeoutMs, 0, 86_400_000),
+      pollMs: integer(env, "SUBSCRIPTIONS_POLL_MS", DEFAULT_SUBSCRIPTIONS.pollMs, 10, 10_000),
+    }),
   });
 }
 

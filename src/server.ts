@@ -16,6 +16,9 @@ import type { GraphQLContext } from "./graphql/auth.js";
 import { createFormatError } from "./graphql/errors.js";
 import { documentLimits } from "./graphql/hardening.js";
 import { metricsPlugin } from "./graphql/metrics-plugin.js";
+import { registerSubscriptions } from "./graphql/websocket.js";
+import type { SubscriptionSettings } from "./config.js";
+import type { KeySetChanges } from "./domain/changes.js";
 import { restApi } from "./rest/api.js";
 import { authenticateRequest, type Authenticate } from "./http/auth.js";
 import { registerCors } from "./http/cors.js";
@@ -53,6 +56,13 @@ export interface ServerOptions {
   explorer: boolean;
   /** Browser origins allowed to call cross-origin (CORS_ORIGINS; README, "GraphQL hardening"). */
   corsOrigins: readonly string[];
+  /** GraphQL subscriptions over WebSocket at /graphql (README, "Subscriptions"); none without it. */
+  subscriptions?: {
+    changes: KeySetChanges;
+    settings: SubscriptionSettings;
+    /** Calls its listener whenever API tokens may have changed, in any process. */
+    onTokensChanged: (listener: () => void) => () => void;
+  };
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -116,6 +126,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return { caller, keySets: lazyKeySetLoader(options.service, caller.session) };
     },
   });
+  if (options.subscriptions && options.subscriptions.settings.maxConnections > 0) {
+    registerSubscriptions(app, {
+      schema: options.schema,
+      authenticate: options.authenticate,
+      changes: options.subscriptions.changes,
+      onTokensChanged: options.subscriptions.onTokensChanged,
+      settings: options.subscriptions.settings,
+      production: options.production,
+      introspection: options.introspection,
+      corsOrigins: options.corsOrigins,
+      metrics: options.metrics,
+    });
+  }
   // Its own encapsulated plugin, so its Hydra error envelope replaces the handler above.
   await app.register(restApi, { service: options.service, authenticate: options.authenticate });
 

@@ -32,8 +32,41 @@ describe("loadConfig", () => {
       keyCacheMaxKeys: 50_000,
       // The bound on a request's wait for the database (README, "Timeouts and outages").
       databaseTimeoutMs: 5000,
+      // The WebSocket transport's limits (README, "Subscriptions").
+      subscriptions: {
+        maxConnections: 10_000,
+        perConnection: 20,
+        maxMessageBytes: 65_536,
+        keepAliveMs: 12_000,
+        idleTimeoutMs: 300_000,
+        pollMs: 50,
+      },
     });
     expect(DEFAULT_DATABASE_URL).toBe("file:./data/jwk-gateway.db");
+  });
+
+  it("SUBSCRIPTIONS_*: whole numbers within their bounds; 0 connections turns subscriptions off", () => {
+    const settings = loadConfig({
+      SUBSCRIPTIONS_MAX_CONNECTIONS: "0",
+      SUBSCRIPTIONS_PER_CONNECTION: "3",
+      SUBSCRIPTIONS_MAX_MESSAGE_BYTES: "4096",
+      SUBSCRIPTIONS_KEEPALIVE_MS: "2000",
+      SUBSCRIPTIONS_IDLE_TIMEOUT_MS: "0",
+      SUBSCRIPTIONS_POLL_MS: "20",
+    }).subscriptions;
+    expect(settings).toEqual({
+      maxConnections: 0,
+      perConnection: 3,
+      maxMessageBytes: 4096,
+      keepAliveMs: 2000,
+      idleTimeoutMs: 0,
+      pollMs: 20,
+    });
+    expect(() => loadConfig({ SUBSCRIPTIONS_PER_CONNECTION: "0" })).toThrow(/^SUBSCRIPTIONS_PER_CONNECTION: must be/);
+    expect(() => loadConfig({ SUBSCRIPTIONS_MAX_MESSAGE_BYTES: "100" })).toThrow(
+      /^SUBSCRIPTIONS_MAX_MESSAGE_BYTES: must be an integer from 1024/,
+    );
+    expect(() => loadConfig({ SUBSCRIPTIONS_POLL_MS: "5" })).toThrow(/^SUBSCRIPTIONS_POLL_MS: must be/);
   });
 
   it("DATABASE_TIMEOUT_MS: 500 to 60000 ms, whole numbers only", () => {

@@ -36,6 +36,7 @@ export const OPERATION_SCOPES = {
   setJsonWebKeySetRotationPolicy: "keys:write",
   revokeJsonWebKey: "keys:write",
   auditEvents: "audit:read",
+  jsonWebKeySetChanged: "keys:read",
 } as const satisfies Record<string, Scope>;
 
 export type Operation = keyof typeof OPERATION_SCOPES;

@@ -22,12 +22,16 @@ import { ANONYMOUS, callerOf, type Caller } from "../auth/caller.js";
 import { authorizePrivateMembers, isOperation, OPERATION_SCOPES, type Operation } from "../auth/policy.js";
 import { PRIVATE_MEMBERS_SCOPE } from "../auth/scopes.js";
 import { PRIVATE_MEMBERS } from "../domain/jwk.js";
+import type { KeySetChange } from "../domain/changes.js";
 import type { JsonWebKeyService, KeySetLoader, MemberSelection } from "../domain/service.js";
 
 export interface GraphQLContext {
-  caller: Caller;
+  /** Over WebSocket (graphql/websocket.ts), the connection's caller as of its latest check. */
+  readonly caller: Caller;
   /** This request's set loader (JsonWebKeyService.keySetLoader): a set named twice is read once. */
   keySets?: KeySetLoader;
+  /** Over WebSocket (graphql/websocket.ts): the changes a subscription reads, the connection's credentials checked again before each. */
+  live?: { stream(set: string | undefined): AsyncIterable<KeySetChange> };
 }
 
 /** The GraphQL type whose private members are checked (types.ts). */
@@ -106,7 +110,10 @@ function selectsPrivateMember(
  * must fail loudly, not deny or allow quietly.
  */
 function questionOf(roles: readonly string[], info: GraphQLResolveInfo): Operation | "private-members" {
-  const root = info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType();
+  const root =
+    info.parentType === info.schema.getQueryType() ||
+    info.parentType === info.schema.getMutationType() ||
+    info.parentType === info.schema.getSubscriptionType();
   const question =
     root && isOperation(info.fieldName) ? info.fieldName : isPrivateMember(info) ? "private-members" : undefined;
   const field = `${info.parentType.name}.${info.fieldName}`;

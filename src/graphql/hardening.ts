@@ -140,3 +140,14 @@ const hideTokenLimit: ApolloServerPlugin = {
     };
   },
 };
+
+/**
+ * What Apollo's plugins above do to a request error's message, for the transport that does not go
+ * through Apollo (subscriptions over WebSocket, graphql/websocket.ts): in production, no "Did you
+ * mean …" hint and no stated token limit.
+ */
+export function protectMessage(message: string, options: { production: boolean }): string {
+  if (!options.production) return message;
+  if (/^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(message)) return HIDDEN_LIMIT_MESSAGE;
+  return message.replace(/\s*Did you mean ".+"\?/g, "").trim();
+}

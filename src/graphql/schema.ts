@@ -6,6 +6,7 @@ import type { JsonWebKeyService } from "../domain/service.js";
 import { AuditResolver } from "./audit.js";
 import { createAuthChecker } from "./auth.js";
 import { JsonWebKeyResolver, type PublicKeySource } from "./resolver.js";
+import { SubscriptionResolver } from "./subscription.js";
 
 export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKeySource): Promise<GraphQLSchema> {
   const resolvers = new Map<unknown, object>(
@@ -13,11 +14,12 @@ export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKey
       ? [
           [JsonWebKeyResolver, new JsonWebKeyResolver(service, publicKeys)],
           [AuditResolver, new AuditResolver(service)],
+          [SubscriptionResolver, new SubscriptionResolver(service)],
         ]
       : [],
   );
   return buildSchema({
-    resolvers: [JsonWebKeyResolver, AuditResolver],
+    resolvers: [JsonWebKeyResolver, AuditResolver, SubscriptionResolver],
     container: {
       get: (resolverClass: unknown) => {
         const resolver = resolvers.get(resolverClass);
@@ -30,5 +32,16 @@ export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKey
     authChecker: createAuthChecker(service),
     authMode: "error",
     validate: false,
+    // Every subscription brings its own source (subscription.ts); type-graphql insists on a PubSub anyway.
+    pubSub: NO_PUBSUB,
   });
 }
+
+const NO_PUBSUB = {
+  publish(): void {
+    throw new TypeError("subscriptions read the change hub, not a PubSub");
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new TypeError("subscriptions read the change hub, not a PubSub");
+  },
+};

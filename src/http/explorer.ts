@@ -1,7 +1,9 @@
 /**
  * The in-browser explorer shown at GET /graphql (GRAPHQL_EXPLORER; on outside production): GraphiQL
  * rendered by @graphql-yoga/render-graphiql into one self-contained page, so it works without
- * internet access (Apollo's own landing page loads Sandbox from a CDN). GraphiQL loads the schema
+ * internet access (Apollo's own landing page loads Sandbox from a CDN). Subscriptions run over
+ * WebSocket on /graphql (GraphiQL's graphql-ws client), with the Authorization header of the
+ * Headers tab as the connection's credentials. GraphiQL loads the schema
  * with the standard introspection query, which the document limits let through while introspection
  * is enabled (src/graphql/hardening.ts); with introspection off it runs without docs.
  *
@@ -16,6 +18,7 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 const DEFAULT_QUERY = `# jwk-gateway: try generating a key, then reading its set.
+# Run Watch in a second tab first to see the change arrive (over WebSocket).
 mutation Create {
   createJsonWebKeySet(set: "my-set", input: { alg: "ES256" }) {
     set
@@ -28,7 +31,49 @@ query Read {
     keys { kid kty alg use }
   }
 }
+
+subscription Watch {
+  jsonWebKeySetChanged(set: "my-set") {
+    set kind kids at
+  }
+}
 `;
+
+/**
+ * GraphiQL sends the Headers tab with each HTTP request, but a WebSocket has no headers: the gateway
+ * reads credentials from the connection's `connection_init` payload (graphql/websocket.ts), which
+ * GraphiQL's graphql-ws client sends without them. This script, run before GraphiQL, adds the
+ * Authorization header of the active tab (GraphiQL keeps its tabs in localStorage) to that payload.
+ */
+const CONNECTION_PARAMS_SCRIPT = `<script>(() => {
+  const headersOfActiveTab = () => {
+    try {
+      const state = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
+      const tab = state && state.tabs && state.tabs[state.activeTabIndex || 0];
+      const text = (tab && tab.headers) || localStorage.getItem("graphiql:headers") || "{}";
+      return JSON.parse(text) || {};
+    } catch (error) {
+      return {};
+    }
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === "string" && this.protocol === "graphql-transport-ws" && data.includes("connection_init")) {
+      try {
+        const message = JSON.parse(data);
+        const headers = headersOfActiveTab();
+        const name = Object.keys(headers).find((key) => key.toLowerCase() === "authorization");
+        if (message.type === "connection_init" && name && typeof headers[name] === "string") {
+          message.payload = Object.assign({}, message.payload, { authorization: headers[name] });
+          data = JSON.stringify(message);
+        }
+      } catch (error) {
+        // not a message of ours to change
+      }
+    }
+    return send.call(this, data);
+  };
+})();</script>`;
 
 type Encoding = "br" | "gzip" | "identity";
 
@@ -45,9 +90,14 @@ let page: Promise<Page> | undefined;
 /** Rendered and compressed on first use (about a second of a thread-pool thread), then kept. */
 function explorerPage(): Promise<Page> {
   return (page ??= (async () => {
-    const html = Buffer.from(
-      renderGraphiQL({ endpoint: "/graphql", title: "jwk-gateway", defaultQuery: DEFAULT_QUERY }),
-    );
+    // Subscriptions over WebSocket on the same path (graphql-ws's protocol), queries and mutations over HTTP.
+    const rendered = renderGraphiQL({
+      endpoint: "/graphql",
+      title: "jwk-gateway",
+      defaultQuery: DEFAULT_QUERY,
+      subscriptionsProtocol: "WS",
+    });
+    const html = Buffer.from(rendered.replace("<head>", `<head>${CONNECTION_PARAMS_SCRIPT}`));
     const [br, gz] = await Promise.all([
       brotli(html, {
         params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: html.length },

@@ -114,6 +114,24 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly subscriptionsOpen = new Gauge({
+    name: "jwkgw_subscriptions_open",
+    help: "GraphQL subscriptions open on this process",
+    registers: [this.registry],
+  });
+
+  private readonly subscriptionConnections = new Gauge({
+    name: "jwkgw_subscription_connections",
+    help: "WebSocket connections (graphql-transport-ws) open on this process",
+    registers: [this.registry],
+  });
+
+  private readonly subscriptionEvents = new Counter({
+    name: "jwkgw_subscription_events_total",
+    help: "Results sent to subscribers: one per subscription per change",
+    registers: [this.registry],
+  });
+
   constructor(options: GatewayMetricsOptions = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -149,6 +167,21 @@ export class GatewayMetrics {
   /** A scheduled step that failed. */
   observeSchedulerFailure(): void {
     this.schedulerFailures.inc();
+  }
+
+  /** The number of open subscriptions. */
+  observeSubscriptions(open: number): void {
+    this.subscriptionsOpen.set(open);
+  }
+
+  /** The number of open WebSocket connections. */
+  observeSubscriptionConnections(open: number): void {
+    this.subscriptionConnections.set(open);
+  }
+
+  /** One result sent to one subscriber. */
+  observeSubscriptionEvent(): void {
+    this.subscriptionEvents.inc();
   }
 
   /** One key taken from the pool (not a generation: jwkgw_key_generations_total counts inline ones). */

@@ -5,6 +5,8 @@
  *
  * - GraphQL: every Query and Mutation field of the built schema × every credential kind
  *   (test/support/tokens.ts: none, five kinds of invalid, each single scope, every scope).
+ * - Subscriptions (over WebSocket): every Subscription field × the same kinds; a connection that does
+ *   not authenticate is refused at connect (close 4403), which counts as UNAUTHENTICATED.
  * - REST: every operation of /openapi.json, on the seed's paths and under /admin, × the same kinds.
  * - Private members: every private field of JsonWebKey, reached through a plain selection, named
  *   and inline fragments, aliases, and a fragment on the set, for each way of holding scopes.
@@ -28,6 +30,7 @@ import { es256, newSet } from "../behaviour/fixtures.js";
 import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
 import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { keyRows, policyRows } from "../support/rows.js";
+import { subscribeTo } from "../support/subscriptions.js";
 import { issue, issueTokenKinds, TOKEN_KINDS, type TokenKind } from "../support/tokens.js";
 
 /** The policy, written down independently of src/auth/policy.ts. A new operation must be added here. */
@@ -44,6 +47,7 @@ const EXPECTED_SCOPE: Record<string, Scope | "anonymous"> = {
   rotateJsonWebKeySet: "keys:write",
   setJsonWebKeySetRotationPolicy: "keys:write",
   revokeJsonWebKey: "keys:write",
+  jsonWebKeySetChanged: "keys:read",
 };
 const PUBLIC_MEMBERS = ["kid", "kty", "alg", "use", "crv", "e", "n", "x", "y", "x5c"];
 /** Lifecycle fields of JsonWebKey: public, readable wherever the key is (keys:read, or a mutation's answer). */
@@ -70,6 +74,7 @@ function expectedOutcome(operation: string, kind: TokenKind): Outcome {
 }
 
 const schema = await createSchema();
+const subscriptionFields = Object.values(schema.getSubscriptionType()!.getFields());
 const rootFields = [
   ...Object.values(schema.getQueryType()!.getFields()).map((field) => ({ kind: "query" as const, field })),
   ...Object.values(schema.getMutationType()!.getFields()).map((field) => ({ kind: "mutation" as const, field })),
@@ -199,7 +204,40 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
   }
 
   it("the matrix knows every root field of the schema, and the schema every operation of the matrix", () => {
-    expect(rootFields.map(({ field }) => field.name).sort()).toEqual(Object.keys(EXPECTED_SCOPE).sort());
+    expect(
+      [...rootFields.map(({ field }) => field.name), ...subscriptionFields.map((field) => field.name)].sort(),
+    ).toEqual(Object.keys(EXPECTED_SCOPE).sort());
+  });
+
+  it.each(TOKEN_KINDS)("Subscription with $name: only the allowed subscriptions hear a change", async (kind) => {
+    const actual: Record<string, Outcome> = {};
+    const expected: Record<string, Outcome> = {};
+    for (const field of subscriptionFields) {
+      const set = newSet();
+      const value = headers.get(kind.name);
+      const subscription = subscribeTo(
+        gateway.origin,
+        `subscription($set: String) { ${field.name}(set: $set) ${publicSelection(field.type)} }`,
+        { variables: { set }, connectionParams: value === undefined ? {} : { authorization: value } },
+      );
+      try {
+        const first = await Promise.race([
+          subscription.connected.then(async () => {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            await gateway.app.service.createJsonWebKeySet(set, { alg: "ES256", kid: "heard" });
+            return subscription.waitFor(() => true, 5000);
+          }),
+          subscription.ended.then((ended) => (ended.how === "closed" ? ended : new Promise<never>(() => {}))),
+        ]);
+        const codes = "how" in first ? [first.code === 4403 ? "UNAUTHENTICATED" : `closed ${first.code}`] : [];
+        if (!("how" in first)) for (const error of first.errors ?? []) codes.push(String(error.extensions?.code));
+        actual[field.name] = codes.length === 0 ? "ok" : [...new Set(codes)].join(",");
+      } finally {
+        await subscription.dispose();
+      }
+      expected[field.name] = expectedOutcome(field.name, kind);
+    }
+    expect(actual).toEqual(expected);
   });
 
   it("JsonWebKey's fields are the public and private members, nothing unclassified", () => {

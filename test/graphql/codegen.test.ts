@@ -73,6 +73,7 @@ describe("generated files", () => {
     const rootFields = [
       ...Object.keys(schema.getQueryType()!.getFields()),
       ...Object.keys(schema.getMutationType()!.getFields()),
+      ...Object.keys(schema.getSubscriptionType()!.getFields()),
     ];
     for (const file of operations)
       expect(rootFields, `client/operations/${file}`).toContain(file.replace(/\.graphql$/, ""));

@@ -24,8 +24,17 @@
  *   changed. Other commits (audit records, the key pool) empty no cache.
  */
 
+import type { KeySetChanges } from "../../domain/changes.js";
+
 /** The Postgres NOTIFY channel every write transaction signals on. */
 export const CHANGE_CHANNEL = "jwkgw_changes";
+
+/**
+ * The Postgres NOTIFY channel of key-set changes for subscribers (domain/changes.ts): what a write did,
+ * announced by the key repository (persistence/keys/change-events.ts). A channel of its own, so that
+ * the caches never hear them: they have CHANGE_CHANNEL.
+ */
+export const KEY_EVENT_CHANNEL = "jwkgw_key_events";
 
 export type Change =
   /** Keys of this set were written (any of the five writes). */
@@ -37,7 +46,13 @@ export type Change =
   /** Anything may have changed (SQLite's data_version moved, or the feed reconnected). */
   | { kind: "everything" };
 
-export interface ChangeFeed {
+/**
+ * Also the source of key-set changes for subscribers (KeySetChanges, domain/changes.ts): every change
+ * another process or this one commits while at least one listener listens, heard on Postgres through
+ * KEY_EVENT_CHANNEL, on SQLite by reading key_set_event whenever the database changed (polled while
+ * anyone listens). Changes committed while the Postgres feed was disconnected are not heard.
+ */
+export interface ChangeFeed extends KeySetChanges {
   /**
    * Resolves once every change committed before this call has been delivered to the subscribers;
    * `true` then, or `false` when that cannot be promised right now (caches must not answer).

@@ -3,7 +3,15 @@
  */
 import Sqlite from "better-sqlite3";
 import pg from "pg";
-import { CHANGE_CHANNEL, decodeChange, SessionSyncs, type Change, type ChangeFeed } from "./change-feed.js";
+import { keySetChangeOf, type KeySetChange } from "../../domain/changes.js";
+import {
+  CHANGE_CHANNEL,
+  decodeChange,
+  KEY_EVENT_CHANNEL,
+  SessionSyncs,
+  type Change,
+  type ChangeFeed,
+} from "./change-feed.js";
 import { databaseTimeouts, type Database, type DatabaseTimeouts } from "../db/database.js";
 import { sqliteFilePath } from "../db/url.js";
 
@@ -14,7 +22,14 @@ export interface ChangeFeedOptions {
   onReconnected?: () => void;
   /** First delay before reconnecting, doubled per failure up to 5 s. */
   reconnectMs?: number;
+  /** SQLite: how often the feed looks for changes while anyone listens for key-set changes (default DEFAULT_POLL_MS). */
+  pollMs?: number;
+  /** SQLite: told when the feed fell so far behind that key-set changes were dropped before it read them. */
+  onKeySetChangesMissed?: () => void;
 }
+
+/** SQLite: how often a listened-to feed looks for changes; PRAGMA data_version costs a few µs. */
+export const DEFAULT_POLL_MS = 50;
 
 /** How long the Postgres feed may go without a query answered before it checks on its connection. */
 const HEARTBEAT_MS = 5000;
@@ -29,19 +44,23 @@ export async function openChangeFeed(
 ): Promise<ChangeFeed> {
   return database.provider === "postgres"
     ? PostgresChangeFeed.open(url, database.timeouts, options)
-    : new SqliteChangeFeed(sqliteFilePath(url), database.timeouts.sqliteBusyMs);
+    : new SqliteChangeFeed(sqliteFilePath(url), database.timeouts.sqliteBusyMs, options);
 }
 
-class Subscribers {
-  private readonly listeners = new Set<(change: Change) => void>();
+class Subscribers<T = Change> {
+  private readonly listeners = new Set<(change: T) => void>();
 
-  add(listener: (change: Change) => void): () => void {
+  add(listener: (change: T) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  tell(change: Change): void {
+  tell(change: T): void {
     for (const listener of this.listeners) listener(change);
+  }
+
+  get size(): number {
+    return this.listeners.size;
   }
 }
 
@@ -50,23 +69,55 @@ class Subscribers {
  * connection commits, this process's Prisma connection included; then the change counters say
  * whether keys or tokens changed (triggers move them in the writing transaction), so that the
  * commits of audit records and of the key pool empty no cache.
+ *
+ * Key-set changes for subscribers are the rows of key_set_event (persistence/keys/change-events.ts)
+ * newer than the last one read. Nobody asks this feed to sync when nothing is read, so while anyone
+ * listens it syncs by itself every `pollMs`.
  */
 export class SqliteChangeFeed implements ChangeFeed {
   private readonly subscribers = new Subscribers();
+  private readonly keySetListeners = new Subscribers<KeySetChange>();
   private readonly connection: Sqlite.Database;
   private readonly version: Sqlite.Statement<[], { data_version: number }>;
   private readonly counters: Sqlite.Statement<[], { name: string; value: number }>;
+  private readonly newEvents: Sqlite.Statement<[number], EventRow>;
+  private readonly lastEvent: Sqlite.Statement<[], { seq: number | null }>;
   private seen: number;
   private seenCounters: Map<string, number>;
+  /** The seq of the last key_set_event row told to listeners (or skipped while nobody listened). */
+  private eventSeq = 0;
+  private poll: NodeJS.Timeout | undefined;
   private closed = false;
 
   /** `busyMs`: how long a read waits for a lock (only another process's exclusive locking mode takes one a reader meets); then the sync answers false. */
-  constructor(file: string, busyMs = databaseTimeouts().sqliteBusyMs) {
+  constructor(
+    file: string,
+    busyMs = databaseTimeouts().sqliteBusyMs,
+    private readonly options: Pick<ChangeFeedOptions, "pollMs" | "onKeySetChangesMissed"> = {},
+  ) {
     this.connection = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: busyMs });
     this.version = this.connection.prepare("PRAGMA data_version");
     this.counters = this.connection.prepare('SELECT "name", "value" FROM "change_counter"');
+    this.newEvents = this.connection.prepare(
+      `SELECT "seq", "set", "kind", "kids", "at" FROM "key_set_event" WHERE "seq" > ? ORDER BY "seq" LIMIT ${EVENT_BATCH}`,
+    );
+    this.lastEvent = this.connection.prepare('SELECT max("seq") AS "seq" FROM "key_set_event"');
     this.seen = this.read();
     this.seenCounters = this.readCounters();
+  }
+
+  listen(listener: (change: KeySetChange) => void): () => void {
+    if (this.keySetListeners.size === 0 && !this.closed) {
+      // Only what is committed from now on: rows written while nobody listened are not news.
+      this.eventSeq = this.lastEvent.get()?.seq ?? 0;
+      this.poll = setInterval(() => void this.syncNow(), this.options.pollMs ?? DEFAULT_POLL_MS);
+      this.poll.unref();
+    }
+    const remove = this.keySetListeners.add(listener);
+    return () => {
+      remove();
+      if (this.keySetListeners.size === 0) clearInterval(this.poll);
+    };
   }
 
   private readonly sessions = new SessionSyncs(() => this.syncNow());
@@ -88,6 +139,7 @@ export class SqliteChangeFeed implements ChangeFeed {
         this.seenCounters = counters;
         if (keys) this.subscribers.tell({ kind: "key-sets" });
         if (tokens) this.subscribers.tell({ kind: "tokens" });
+        if (keys && this.keySetListeners.size > 0) this.tellKeySetChanges();
       }
       return true;
     } catch {
@@ -102,7 +154,24 @@ export class SqliteChangeFeed implements ChangeFeed {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.poll);
     this.connection.close();
+  }
+
+  /** Tells the key_set_event rows written since the last ones told. */
+  private tellKeySetChanges(): void {
+    for (;;) {
+      const rows = this.newEvents.all(this.eventSeq);
+      if (rows.length === 0) return;
+      // Rows are numbered without gaps (one writer at a time); a gap is rows pruned before they were read.
+      if (rows[0].seq !== this.eventSeq + 1) this.options.onKeySetChangesMissed?.();
+      for (const row of rows) {
+        this.eventSeq = row.seq;
+        const change = keySetChangeOf({ ...row, kids: parseKids(row.kids) });
+        if (change) this.keySetListeners.tell(change);
+      }
+      if (rows.length < EVENT_BATCH) return;
+    }
   }
 
   private read(): number {
@@ -130,6 +199,7 @@ export class SqliteChangeFeed implements ChangeFeed {
  */
 export class PostgresChangeFeed implements ChangeFeed {
   private readonly subscribers = new Subscribers();
+  private readonly keySetListeners = new Subscribers<KeySetChange>();
   private client: pg.Client | undefined;
   private connected = false;
   private closed = false;
@@ -188,6 +258,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     return this.subscribers.add(listener);
   }
 
+  listen(listener: (change: KeySetChange) => void): () => void {
+    return this.keySetListeners.add(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -243,12 +317,16 @@ export class PostgresChangeFeed implements ChangeFeed {
     });
     client.on("notification", (message) => {
       if (message.channel === CHANGE_CHANNEL) this.subscribers.tell(decodeChange(message.payload));
+      else if (message.channel === KEY_EVENT_CHANNEL && this.keySetListeners.size > 0) {
+        const change = decodeKeySetChange(message.payload);
+        if (change) this.keySetListeners.tell(change);
+      }
     });
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, new Error("the change feed's Postgres connection ended")));
     await client.connect();
     try {
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await client.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${KEY_EVENT_CHANNEL}`);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
@@ -303,5 +381,34 @@ export class PostgresChangeFeed implements ChangeFeed {
     const waiting = this.waiting;
     this.waiting = [];
     for (const resolve of waiting) resolve(fresh);
+  }
+}
+
+/** SQLite: key_set_event rows read per query. */
+const EVENT_BATCH = 500;
+
+interface EventRow {
+  seq: number;
+  set: string;
+  kind: string;
+  kids: string;
+  at: string;
+}
+
+function parseKids(kids: string): unknown {
+  try {
+    return JSON.parse(kids);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A KEY_EVENT_CHANNEL payload (persistence/keys/change-events.ts), or undefined when it is not one this gateway knows. */
+export function decodeKeySetChange(payload: string | undefined): KeySetChange | undefined {
+  try {
+    const value: unknown = JSON.parse(payload ?? "");
+    return typeof value === "object" && value !== null ? keySetChangeOf(value) : undefined;
+  } catch {
+    return undefined;
   }
 }

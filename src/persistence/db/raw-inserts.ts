@@ -38,8 +38,17 @@ export interface KeyRowValues {
   activatedAt: Date | null;
 }
 
+export interface KeySetEventRowValues {
+  set: string;
+  kind: string;
+  /** JSON array of kids. */
+  kids: string;
+  at: Date;
+}
+
 const AUDIT_COLUMNS = ["at", "requestId", "actor", "transport", "operation", "set", "kid", "outcome"] as const;
 const KEY_COLUMNS = ["set", "kid", "format", "data", "kekId", "createdAt", "state", "activatedAt"] as const;
+const KEY_SET_EVENT_COLUMNS = ["set", "kind", "kids", "at"] as const;
 
 export function insertAuditRows(provider: Provider, rows: readonly AuditRowValues[]): RawInsert {
   return insert(provider, "audit_event", AUDIT_COLUMNS, rows, (row) => [
@@ -67,6 +76,15 @@ export function insertKeyRows(provider: Provider, rows: readonly KeyRowValues[])
   ]);
 }
 
+export function insertKeySetEventRows(provider: Provider, rows: readonly KeySetEventRowValues[]): RawInsert {
+  return insert(provider, "key_set_event", KEY_SET_EVENT_COLUMNS, rows, (row) => [
+    row.set,
+    row.kind,
+    row.kids,
+    dateTime(provider, row.at),
+  ]);
+}
+
 function insert<R>(
   provider: Provider,
   table: string,
@@ -85,6 +103,6 @@ function insert<R>(
 }
 
 /** SQLite: the text Prisma writes (`2026-11-27T10:02:42.696+00:00`); Postgres: the Date, bound as a timestamp. */
-function dateTime(provider: Provider, at: Date): unknown {
+export function dateTime(provider: Provider, at: Date): unknown {
   return provider === "postgres" ? at : at.toISOString().replace(/Z$/, "+00:00");
 }

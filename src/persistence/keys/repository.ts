@@ -25,9 +25,11 @@
  *
  * Key material is sealed by the KeySealer on every write and opened on every read (sealing/codec.ts).
  *
- * Change feed: nothing to do here. Triggers announce every change to json_web_key in the writing
- * transaction (pg_notify on Postgres, a change counter on SQLite; migration
- * 20261127095600_change_counter), whoever the writer is (cache/change-feed.ts).
+ * Change feed: for the caches, nothing to do here. Triggers announce every change to json_web_key in
+ * the writing transaction (pg_notify on Postgres, a change counter on SQLite; migration
+ * 20261127095600_change_counter), whoever the writer is (cache/change-feed.ts). For subscribers,
+ * every write announces what it did (domain/changes.ts) in its own transaction (change-events.ts),
+ * which is why deletes also take the set's advisory lock on Postgres.
  *
  * Audit: every write method takes an optional AuditEntry and inserts it in the write's own batch
  * transaction (audit/audit-log.ts), so the record exists if and only if the write committed.
@@ -49,6 +51,8 @@ import { auditRow } from "../audit/audit-row.js";
 import { decodeKey, encodeKey, type StoredRow } from "../sealing/codec.js";
 import type { KeySealer } from "../sealing/seal.js";
 import { GroupCommit, type Pending } from "../db/group-commit.js";
+import { ChangeEvents } from "./change-events.js";
+import type { KeySetChangeKind } from "../../domain/changes.js";
 import { insertAuditRows, insertKeyRows } from "../db/raw-inserts.js";
 import type { Prisma } from "../../generated/sqlite/client.js";
 import type { Database, Db } from "../db/database.js";
@@ -101,6 +105,8 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private readonly onIntegrityFailure: (error: KeyIntegrityError) => void;
   /** SQLite: creates waiting for their group commit (addKey). */
   private readonly adds: GroupCommit<PendingAdd>;
+  /** What each write announces to subscribers. */
+  private readonly events: ChangeEvents;
 
   constructor(
     database: Database,
@@ -109,6 +115,7 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   ) {
     this.db = database.client;
     this.postgres = database.provider === "postgres";
+    this.events = new ChangeEvents(this.db, database.provider);
     this.run = storeRunner(database);
     this.onIntegrityFailure = options.onIntegrityFailure ?? (() => {});
     this.adds = new GroupCommit<PendingAdd>({
@@ -168,11 +175,15 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
 
   async upsertKey(set: string, key: Jwk, audit?: AuditEntry): Promise<void> {
     // Delete then insert (rather than update) so that the key gets a new seq and becomes the newest.
-    await this.write(set, () => [
-      this.db.jsonWebKey.deleteMany({ where: { set, kid: key.kid } }),
-      this.db.jsonWebKey.create({ data: this.row(set, key, new Date()) }),
-      ...this.audited(audit),
-    ]);
+    await this.write(set, () => {
+      const now = new Date();
+      return [
+        ...this.events.upserted(set, key.kid, now),
+        this.db.jsonWebKey.deleteMany({ where: { set, kid: key.kid } }),
+        this.db.jsonWebKey.create({ data: this.row(set, key, now) }),
+        ...this.audited(audit),
+      ];
+    });
   }
 
   async replaceKeySet(set: string, keys: readonly Jwk[], audit?: AuditEntry): Promise<void> {
@@ -180,7 +191,16 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
       await this.write(set, () => {
         // One timestamp for the whole list: the seq tie-break then makes the last key the newest.
         const now = new Date();
-        const writes: Write[] = [this.db.jsonWebKey.deleteMany({ where: { set } })];
+        const announced =
+          keys.length > 0
+            ? this.events.known(
+                set,
+                "SET_REPLACED",
+                keys.map((key) => key.kid),
+                now,
+              )
+            : this.events.setDeleted(set, now);
+        const writes: Write[] = [...announced, this.db.jsonWebKey.deleteMany({ where: { set } })];
         if (keys.length > 0)
           writes.push(this.db.jsonWebKey.createMany({ data: keys.map((key) => this.row(set, key, now)) }));
         // An empty list deletes the set, and so its policy.
@@ -248,6 +268,15 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
         await tx.jsonWebKeySetPolicy.update({ where: { set }, data: { ...write.schedule, updatedAt: at } });
       }
       if (audit.length > 0) await tx.auditEvent.createMany({ data: audit.map(auditRow) });
+      const change = lifecycleChangeOf(write);
+      if (change)
+        for (const statement of new ChangeEvents(tx as Db, this.postgres ? "postgres" : "sqlite").known(
+          set,
+          change.kind,
+          change.kids,
+          at,
+        ))
+          await statement;
     });
   }
 
@@ -298,21 +327,20 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   /**
    * Runs the writes atomically: on Postgres behind the set's advisory lock, retried on write
    * conflicts; on SQLite as one transaction (or the single statement alone). `build` is called per
-   * attempt because Prisma's promises run once.
+   * attempt because Prisma's promises run once. Resolves with the writes' results, in order.
    */
-  private write(set: string, build: () => Write[]): Promise<void> {
+  private write(set: string, build: () => Write[]): Promise<unknown[]> {
     return this.run(async () => {
       for (let attempt = 1; ; attempt++) {
         const writes = build();
         try {
           if (this.postgres) {
-            await this.db.$transaction([this.db.$executeRawUnsafe(LOCK_SQL, set), ...writes]);
+            return (await this.db.$transaction([this.db.$executeRawUnsafe(LOCK_SQL, set), ...writes])).slice(1);
           } else if (writes.length === 1) {
-            await writes[0];
+            return [await writes[0]];
           } else {
-            await this.db.$transaction(writes);
+            return await this.db.$transaction(writes);
           }
-          return;
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || prismaCode(error) !== "P2034") throw error;
           await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 20));
@@ -324,7 +352,11 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   /** One key in its own transaction (with its audit record). */
   private async addAlone(add: PendingAdd): Promise<void> {
     try {
-      await this.write(add.set, () => [this.db.jsonWebKey.create({ data: add.row }), ...this.audited(add.audit)]);
+      await this.write(add.set, () => [
+        ...this.events.known(add.set, "KEY_ADDED", [add.kid], add.row.createdAt),
+        this.db.jsonWebKey.create({ data: add.row }),
+        ...this.audited(add.audit),
+      ]);
     } catch (error) {
       if (isUniqueViolation(error))
         throw new ConflictError(`A key with kid ${quote(add.kid)} already exists in set ${quote(add.set)}`);
@@ -339,7 +371,10 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
       "sqlite",
       batch.map((add) => add.row),
     );
-    const writes: Write[] = [this.db.$executeRawUnsafe(keys.sql, ...keys.args)];
+    const writes: Write[] = [
+      this.db.$executeRawUnsafe(keys.sql, ...keys.args),
+      ...this.events.added(batch.map((add) => ({ set: add.set, kid: add.kid, at: add.row.createdAt }))),
+    ];
     const audits = batch.flatMap((add) => (add.audit ? [auditRow(add.audit)] : []));
     if (audits.length > 0) {
       const records = insertAuditRows("sqlite", audits);
@@ -361,15 +396,22 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     for (const write of batch) await this.addAlone(write.item).then(write.resolve, write.reject);
   }
 
-  /** Deletes the matching rows (with `also` and the audit record in the same transaction); true when any key was removed. */
-  private remove(where: { set: string; kid?: string }, audit?: AuditEntry, also: Write[] = []): Promise<boolean> {
-    return this.run(async () => {
-      const deletion = this.db.jsonWebKey.deleteMany({ where });
-      const rest = [...also, ...this.audited(audit)];
-      if (rest.length === 0) return (await deletion).count > 0;
-      const [{ count }] = await this.db.$transaction([deletion, ...rest]);
-      return count > 0;
+  /**
+   * Deletes the matching rows (and `also`), announcing it and with the audit record, in one
+   * transaction; true when any key was removed.
+   */
+  private async remove(where: { set: string; kid?: string }, audit?: AuditEntry, also: Write[] = []): Promise<boolean> {
+    let announced = 0;
+    const results = await this.write(where.set, () => {
+      const now = new Date();
+      const events =
+        where.kid === undefined
+          ? this.events.setDeleted(where.set, now)
+          : this.events.removed(where.set, where.kid, now);
+      announced = events.length;
+      return [...events, this.db.jsonWebKey.deleteMany({ where }), ...also, ...this.audited(audit)];
     });
+    return (results[announced] as { count: number }).count > 0;
   }
 
   /** An interactive transaction behind the set's lock on Postgres, retried on write conflicts. */
@@ -424,6 +466,26 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** How subscribers hear of a lifecycle change (domain/changes.ts), and the kids it touched. */
+function lifecycleChangeOf(write: LifecycleWrite): { kind: KeySetChangeKind; kids: string[] } | undefined {
+  const kids = [
+    ...(write.promote ?? []),
+    ...(write.insert ?? []).map(({ key }) => key.kid),
+    ...(write.retire?.kids ?? []),
+    ...(write.revoke ?? []),
+    ...(write.remove ?? []),
+  ];
+  if (kids.length === 0) return undefined;
+  const kind: KeySetChangeKind = write.retire
+    ? "ROTATED"
+    : write.remove?.length
+      ? "KEY_REMOVED"
+      : write.revoke?.length || write.promote?.length
+        ? "STATE_CHANGED"
+        : "KEY_ADDED";
+  return { kind, kids: [...new Set(kids)] };
+}
 
 interface RowLifecycle {
   state: string;

@@ -221,6 +221,7 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
       "change_counter",
       "json_web_key",
       "json_web_key_set_policy",
+      "key_set_event",
       "keyring_canary",
       "pooled_key",
     ]);

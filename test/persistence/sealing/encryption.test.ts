@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATABLE_ALGORITHMS } from "../../../src/domain/algorithms.js";
 import { KeyIntegrityError } from "../../../src/errors.js";
-import { PRIVATE_MEMBERS, type Jwk } from "../../../src/domain/jwk.js";
+import { normalizeJwk, PRIVATE_MEMBERS, type Jwk } from "../../../src/domain/jwk.js";
 import { JsonWebKeyService } from "../../../src/domain/service.js";
 import { JWK_AES256GCM_V1, JWK_JSON_V1 } from "../../../src/persistence/sealing/codec.js";
 import { DEV_SECRET_FILE } from "../../../src/persistence/sealing/dev-secret.js";
@@ -221,9 +221,11 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     const set = newSet("every-alg");
     const created: Jwk[] = [];
     for (const alg of GENERATABLE_ALGORITHMS) {
-      created.push(...(await service().createJsonWebKeySet(set, { alg, kid: `k-${alg}` })).keys);
+      created.push(...(await service().createJsonWebKeySet(set, { alg, kid: `k-${alg}` })).keys.map(normalizeJwk));
     }
-    created.push(...(await service(4096).createJsonWebKeySet(set, { alg: "RS512", kid: "k-rsa-4096" })).keys);
+    created.push(
+      ...(await service(4096).createJsonWebKeySet(set, { alg: "RS512", kid: "k-rsa-4096" })).keys.map(normalizeJwk),
+    );
     expect(Buffer.from(created.at(-1)!.n!, "base64url").length * 8).toBe(4096);
 
     for (const row of await rows(set)) {
@@ -236,7 +238,8 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
     // The public members are sealed with the rest.
     expect(found(await storeBytes(store), [{ label: "n", bytes: Buffer.from(created[0].n!, "latin1") }])).toEqual([]);
 
-    for (const key of created) expect((await service().getJsonWebKey(set, key.kid)).keys).toEqual([key]);
+    for (const key of created)
+      expect((await service().getJsonWebKey(set, key.kid)).keys.map(normalizeJwk)).toEqual([key]);
     // And after a restart (SQLite: the WAL checkpointed into the main file).
     await store.reopen();
     expect(found(await storeBytes(store), needles)).toEqual([]);
@@ -245,9 +248,11 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
 
   it("swapped or copied ciphertexts fail with KEY_INTEGRITY and never return the other row's key; other rows keep reading", async () => {
     const [one, two] = [newSet("swap1"), newSet("swap2")];
-    const a = (await service().createJsonWebKeySet(one, { alg: "ES256", kid: "A" })).keys[0];
-    const b = (await service().createJsonWebKeySet(two, { alg: "ES256", kid: "B" })).keys[0];
-    const bystander = (await service().createJsonWebKeySet(one, { alg: "HS256", kid: "bystander" })).keys[0];
+    const a = normalizeJwk((await service().createJsonWebKeySet(one, { alg: "ES256", kid: "A" })).keys[0]);
+    const b = normalizeJwk((await service().createJsonWebKeySet(two, { alg: "ES256", kid: "B" })).keys[0]);
+    const bystander = normalizeJwk(
+      (await service().createJsonWebKeySet(one, { alg: "HS256", kid: "bystander" })).keys[0],
+    );
     const [rowA] = await rows(one);
     const [rowB] = await rows(two);
 
@@ -290,8 +295,10 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
 
   it("every single-byte change of a stored blob, a truncated tag or an appended byte fails with KEY_INTEGRITY", async () => {
     const set = newSet("flip");
-    const key = (await service().createJsonWebKeySet(set, { alg: "HS256", kid: "victim" })).keys[0];
-    const bystander = (await service().createJsonWebKeySet(set, { alg: "EdDSA", kid: "bystander" })).keys[0];
+    const key = normalizeJwk((await service().createJsonWebKeySet(set, { alg: "HS256", kid: "victim" })).keys[0]);
+    const bystander = normalizeJwk(
+      (await service().createJsonWebKeySet(set, { alg: "EdDSA", kid: "bystander" })).keys[0],
+    );
     const original = (await rows(set)).find((row) => row.kid === "victim")!.data;
     const blob = Buffer.from(original, "base64url");
 
@@ -335,8 +342,10 @@ describe.each(await storeCases())("encryption at rest on $name", ({ open }) => {
 
   it("over GraphQL and REST a tampered key is KEY_INTEGRITY (HTTP 500), logged with its set and kid, without key material", async () => {
     const set = newSet("transport");
-    const victim = (await service().createJsonWebKeySet(set, { alg: "ES384", kid: "victim" })).keys[0];
-    const other = (await service().createJsonWebKeySet(newSet("other"), { alg: "ES384", kid: "other" })).keys[0];
+    const victim = normalizeJwk((await service().createJsonWebKeySet(set, { alg: "ES384", kid: "victim" })).keys[0]);
+    const other = normalizeJwk(
+      (await service().createJsonWebKeySet(newSet("other"), { alg: "ES384", kid: "other" })).keys[0],
+    );
     const otherRow = await store.database.client.jsonWebKey.findFirstOrThrow({ where: { kid: "other" } });
     await setData(set, "victim", otherRow.data);
 
@@ -422,7 +431,9 @@ describe.each(await storeCases())("start-up on $name", ({ name, open }) => {
 
   it("the foundation's plaintext rows are re-sealed at start, in batches, and logged with the count", async () => {
     const set = newSet("foundation");
-    const sample = (await serviceOf(store).createJsonWebKeySet(newSet("tmp"), { alg: "RS256", kid: "rsa" })).keys[0];
+    const sample = normalizeJwk(
+      (await serviceOf(store).createJsonWebKeySet(newSet("tmp"), { alg: "RS256", kid: "rsa" })).keys[0],
+    );
     const plain: Jwk[] = [];
     for (let i = 0; i < 250; i++)
       plain.push({
