@@ -22,6 +22,8 @@ export type JsonWebKeyInput = {
   use?: string | null | undefined;
   x?: string | null | undefined;
   x5c?: Array<string> | null | undefined;
+  /** x5t#S256 (a JSON member name GraphQL cannot spell) */
+  x5tS256?: string | null | undefined;
   y?: string | null | undefined;
 };
 

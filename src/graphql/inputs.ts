@@ -27,6 +27,8 @@ export class JsonWebKeyInput {
   @Field(() => String, { nullable: true }) x?: string | null;
   @Field(() => String, { nullable: true }) y?: string | null;
   @Field(() => [String], { nullable: true }) x5c?: string[] | null;
+  @Field(() => String, { nullable: true, description: "x5t#S256 (a JSON member name GraphQL cannot spell)" })
+  x5tS256?: string | null;
   @Field(() => String, { nullable: true }) d?: string | null;
   @Field(() => String, { nullable: true }) p?: string | null;
   @Field(() => String, { nullable: true }) q?: string | null;

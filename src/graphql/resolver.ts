@@ -125,7 +125,14 @@ export class JsonWebKeyResolver {
   }
 }
 
-/** GraphQL gives explicit nulls for members a caller wrote as null; a JWK simply lacks them. */
+/**
+ * GraphQL gives explicit nulls for members a caller wrote as null; a JWK simply lacks them. `x5tS256`
+ * is the JWK's `x5t#S256`.
+ */
 function members(input: JsonWebKeyInput): JwkInput {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(input)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([name, value]) => [name === "x5tS256" ? "x5t#S256" : name, value]),
+  );
 }

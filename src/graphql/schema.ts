@@ -6,18 +6,20 @@ import type { JsonWebKeyService } from "../domain/service.js";
 import { AuditResolver } from "./audit.js";
 import { createAuthChecker } from "./auth.js";
 import { JsonWebKeyResolver, type PublicKeySource } from "./resolver.js";
+import { JsonWebKeyFormsResolver } from "./types.js";
 
 export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKeySource): Promise<GraphQLSchema> {
-  const resolvers = new Map<unknown, object>(
-    service
-      ? [
+  const resolvers = new Map<unknown, object>([
+    [JsonWebKeyFormsResolver, new JsonWebKeyFormsResolver()],
+    ...(service
+      ? ([
           [JsonWebKeyResolver, new JsonWebKeyResolver(service, publicKeys)],
           [AuditResolver, new AuditResolver(service)],
-        ]
-      : [],
-  );
+        ] as const)
+      : []),
+  ]);
   return buildSchema({
-    resolvers: [JsonWebKeyResolver, AuditResolver],
+    resolvers: [JsonWebKeyResolver, JsonWebKeyFormsResolver, AuditResolver],
     container: {
       get: (resolverClass: unknown) => {
         const resolver = resolvers.get(resolverClass);

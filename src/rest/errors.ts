@@ -44,6 +44,7 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   UNAUTHENTICATED: "Unauthorized",
   FORBIDDEN: "Forbidden",
   NOT_FOUND: NOT_FOUND.error,
+  NOT_ACCEPTABLE: "Not Acceptable",
   CONFLICT: CONFLICT.error,
   PAYLOAD_TOO_LARGE: "Payload Too Large",
   INTERNAL_SERVER_ERROR: INTERNAL.error,

@@ -9,11 +9,14 @@
  * toPublicJwk): in a set, symmetric keys are left out (HYDRA_SET); the one answer that is a single
  * key (PUT /keys/{set}/{kid}) describes a symmetric key by its public members.
  */
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { NotAcceptableError } from "../errors.js";
+import { publicKeyPem } from "../domain/key-forms.js";
 import type { AnswerOptions, CreateJsonWebKeySetRequest, JsonWebKeyService } from "../domain/service.js";
 import type { JwkInput, JwkSet } from "../domain/jwk.js";
 import { requestCaller as caller } from "../http/auth.js";
-import { routeSchemas } from "./schemas.js";
+import { quote } from "../text.js";
+import { PEM_MEDIA_TYPE, routeSchemas } from "./schemas.js";
 
 export interface KeyRoutesOptions {
   service: JsonWebKeyService;
@@ -63,9 +66,18 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     return reply.code(204).send();
   });
 
-  app.get<KeyParams>("/keys/:set/:kid", { schema: schema(routeSchemas.getJsonWebKey) }, async (request) =>
-    envelope(await service.getJsonWebKey(request.params.set, request.params.kid, caller(request), HYDRA_SET)),
-  );
+  app.get<KeyParams>("/keys/:set/:kid", { schema: schema(routeSchemas.getJsonWebKey) }, async (request, reply) => {
+    const { set, kid } = request.params;
+    if (!prefersPem(request)) return envelope(await service.getJsonWebKey(set, kid, caller(request), HYDRA_SET));
+    // The public key only: keys:read is enough, and nothing private is read or recorded.
+    const [key] = (await service.getJsonWebKey(set, kid, caller(request), { members: "public" })).keys;
+    const pem = publicKeyPem(key);
+    if (pem === undefined)
+      throw new NotAcceptableError(
+        `Key ${quote(kid)} is a symmetric (oct) key: it has no public key to answer as PEM; ask for application/json`,
+      );
+    return reply.type(PEM_MEDIA_TYPE).send(pem);
+  });
 
   app.put<KeyParams & { Body: JwkInput }>(
     "/keys/:set/:kid",
@@ -82,3 +94,24 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     },
   );
 };
+
+/**
+ * True when the Accept header names application/x-pem-file with a weight at least that of
+ * application/json (so `Accept: application/x-pem-file` and `application/x-pem-file, *\/*` get PEM;
+ * no Accept, `*\/*` or anything else gets Hydra's JSON).
+ */
+export function prefersPem(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  if (typeof accept !== "string") return false;
+  let pem = 0;
+  let json = 0;
+  for (const entry of accept.split(",")) {
+    const [type, ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!Number.isFinite(weight)) continue;
+    if (type === PEM_MEDIA_TYPE) pem = Math.max(pem, weight);
+    if (type === "application/json") json = Math.max(json, weight);
+  }
+  return pem > 0 && pem >= json;
+}

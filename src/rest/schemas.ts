@@ -39,6 +39,7 @@ const MEMBER_DESCRIPTIONS: Record<(typeof JWK_MEMBERS)[number], string> = {
   dq: "RSA second factor CRT exponent, base64url",
   qi: "RSA first CRT coefficient, base64url",
   x5c: "X.509 certificate chain, standard base64 DER, the key's own certificate first",
+  "x5t#S256": "SHA-256 thumbprint of the first x5c certificate, base64url (RFC 7517 §4.9); only with x5c",
 };
 
 /** Properties in go-jose's (Hydra's) member order, which the serializer keeps. */
@@ -97,6 +98,9 @@ const errors = {
 };
 const noContent = { 204: { type: "null", description: "Done, or there was nothing to delete" } };
 
+/** The media type of PEM text (RFC 7468): public keys out (Accept), keys and certificates in (Content-Type). */
+export const PEM_MEDIA_TYPE = "application/x-pem-file";
+
 /** Route schemas by operation id; `tags` groups them in the document. */
 export const routeSchemas = {
   createJsonWebKeySet: {
@@ -138,10 +142,21 @@ export const routeSchemas = {
   },
   getJsonWebKey: {
     operationId: "getJsonWebKey",
-    summary: "One key, as a set of one",
+    summary: "One key, as a set of one; with Accept: application/x-pem-file, its public key as SPKI PEM",
     tags: ["keys"],
     params: KEY_PARAMS,
-    response: { 200: { description: "A set holding the key", ...ref(JSON_WEB_KEY_SET) }, ...errors },
+    response: {
+      200: {
+        description:
+          "A set holding the key; or, when Accept prefers application/x-pem-file, the public key as SPKI PEM " +
+          "(needs keys:read only; a symmetric key has none: 406)",
+        content: {
+          "application/json": { schema: ref(JSON_WEB_KEY_SET) },
+          [PEM_MEDIA_TYPE]: { schema: { type: "string", description: "-----BEGIN PUBLIC KEY-----" } },
+        },
+      },
+      ...errors,
+    },
   },
   updateJsonWebKey: {
     operationId: "updateJsonWebKey",

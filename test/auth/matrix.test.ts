@@ -42,7 +42,9 @@ const EXPECTED_SCOPE: Record<string, Scope | "anonymous"> = {
   deleteJsonWebKey: "keys:write",
   deleteJsonWebKeySet: "keys:write",
 };
-const PUBLIC_MEMBERS = ["kid", "kty", "alg", "use", "crv", "e", "n", "x", "y", "x5c"];
+const PUBLIC_MEMBERS = ["kid", "kty", "alg", "use", "crv", "e", "n", "x", "y", "x5c", "x5tS256"];
+/** Derived from the public members (domain/key-forms.ts): public too. */
+const DERIVED_FORMS = ["thumbprint", "thumbprintUri", "publicKeyPem"];
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 type Outcome = "ok" | "UNAUTHENTICATED" | "FORBIDDEN" | string;
@@ -185,7 +187,7 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
 
   it("JsonWebKey's fields are the public and private members, nothing unclassified", () => {
     const fields = Object.keys((schema.getType("JsonWebKey") as { getFields(): object }).getFields());
-    expect(fields.sort()).toEqual([...PUBLIC_MEMBERS, ...PRIVATE_MEMBERS].sort());
+    expect(fields.sort()).toEqual([...PUBLIC_MEMBERS, ...DERIVED_FORMS, ...PRIVATE_MEMBERS].sort());
   });
 
   it.each(TOKEN_KINDS)(
@@ -247,6 +249,22 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
         }
       }
       expect(actual).toEqual(expected);
+    },
+  );
+
+  it.each(TOKEN_KINDS)(
+    "REST public PEM (GET /keys/{set}/{kid}, Accept: application/x-pem-file) with $name: getJsonWebKey's rule",
+    async (kind) => {
+      const target = await newTarget();
+      for (const prefix of ["", "/admin"]) {
+        const response = await fetch(`${gateway.origin}${prefix}/keys/${target.set}/${target.kid}`, {
+          headers: { ...authorization(kind), accept: "application/x-pem-file" },
+        });
+        const body = await response.text();
+        expect(restOutcome(response.status), prefix).toBe(expectedOutcome("getJsonWebKey", kind));
+        if (response.ok) expect(body).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+        else expect(JSON.parse(body)).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+      }
     },
   );
 

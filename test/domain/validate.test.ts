@@ -760,12 +760,15 @@ describe.skipIf(!hasOpenssl)("x5c", () => {
     refuse({ ...publicOf(rsaA), x5c: Array(11).fill(rsaCert) }, "BAD_X5C", "1 to 10 certificates");
   });
 
-  it("x5t and x5t#S256 that match the leaf are accepted and not stored", () => {
+  it("x5t and x5t#S256 that match the leaf are accepted; x5t#S256 is kept, x5t (SHA-1) is not stored", () => {
     const der = Buffer.from(rsaCert, "base64");
     const x5t = createHash("sha1").update(der).digest("base64url");
     const x5tS256 = createHash("sha256").update(der).digest("base64url");
     const result = validateJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], x5t, "x5t#S256": x5tS256 });
-    expect(result).toEqual(normalizeJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert] } as unknown as Jwk));
+    expect(result).toEqual(
+      normalizeJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], "x5t#S256": x5tS256 } as unknown as Jwk),
+    );
+    expect(Object.keys(result).at(-1)).toBe("x5t#S256");
   });
 
   it("a mismatched x5t#S256 is refused", () => {
