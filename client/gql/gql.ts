@@ -19,9 +19,10 @@ type Documents = {
     "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": typeof types.DeleteJsonWebKeyDocument,
     "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": typeof types.DeleteJsonWebKeySetDocument,
     "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}": typeof types.DiscoverJsonWebKeysDocument,
-    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": typeof types.PublicKeyMembersFragmentDoc,
+    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n  x5tS256\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyForms on JsonWebKey {\n  thumbprint\n  thumbprintUri\n  publicKeyPem\n}": typeof types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.GetJsonWebKeySetDocument,
+    "mutation ImportJsonWebKey($set: String!, $kid: String, $input: ImportJsonWebKeyInput!) {\n  importJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...KeyForms\n  }\n}": typeof types.ImportJsonWebKeyDocument,
     "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": typeof types.UpdateJsonWebKeyDocument,
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": typeof types.UpdateJsonWebKeySetDocument,
 };
@@ -31,9 +32,10 @@ const documents: Documents = {
     "mutation DeleteJsonWebKey($set: String!, $kid: String!) {\n  deleteJsonWebKey(set: $set, kid: $kid)\n}": types.DeleteJsonWebKeyDocument,
     "mutation DeleteJsonWebKeySet($set: String!) {\n  deleteJsonWebKeySet(set: $set)\n}": types.DeleteJsonWebKeySetDocument,
     "query DiscoverJsonWebKeys {\n  discoverJsonWebKeys {\n    set\n    keys {\n      ...PublicKeyMembers\n    }\n  }\n}": types.DiscoverJsonWebKeysDocument,
-    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}": types.PublicKeyMembersFragmentDoc,
+    "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n  x5tS256\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyForms on JsonWebKey {\n  thumbprint\n  thumbprintUri\n  publicKeyPem\n}": types.PublicKeyMembersFragmentDoc,
     "query GetJsonWebKey($set: String!, $kid: String!) {\n  getJsonWebKey(set: $set, kid: $kid) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeyDocument,
     "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.GetJsonWebKeySetDocument,
+    "mutation ImportJsonWebKey($set: String!, $kid: String, $input: ImportJsonWebKeyInput!) {\n  importJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...KeyForms\n  }\n}": types.ImportJsonWebKeyDocument,
     "mutation UpdateJsonWebKey($set: String!, $kid: String!, $input: JsonWebKeyInput!) {\n  updateJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...PrivateKeyMembers\n  }\n}": types.UpdateJsonWebKeyDocument,
     "mutation UpdateJsonWebKeySet($set: String!, $input: JsonWebKeySetInput!) {\n  updateJsonWebKeySet(set: $set, input: $input) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}": types.UpdateJsonWebKeySetDocument,
 };
@@ -75,7 +77,7 @@ export function graphql(source: "query DiscoverJsonWebKeys {\n  discoverJsonWebK
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}"): (typeof documents)["fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}"];
+export function graphql(source: "fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n  x5tS256\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyForms on JsonWebKey {\n  thumbprint\n  thumbprintUri\n  publicKeyPem\n}"): (typeof documents)["fragment PublicKeyMembers on JsonWebKey {\n  kid\n  kty\n  alg\n  use\n  crv\n  e\n  n\n  x\n  y\n  x5c\n  x5tS256\n}\n\nfragment PrivateKeyMembers on JsonWebKey {\n  d\n  p\n  q\n  dp\n  dq\n  qi\n  k\n}\n\nfragment KeyForms on JsonWebKey {\n  thumbprint\n  thumbprintUri\n  publicKeyPem\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -84,6 +86,10 @@ export function graphql(source: "query GetJsonWebKey($set: String!, $kid: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"): (typeof documents)["query GetJsonWebKeySet($set: String!) {\n  getJsonWebKeySet(set: $set) {\n    set\n    keys {\n      ...PublicKeyMembers\n      ...PrivateKeyMembers\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ImportJsonWebKey($set: String!, $kid: String, $input: ImportJsonWebKeyInput!) {\n  importJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...KeyForms\n  }\n}"): (typeof documents)["mutation ImportJsonWebKey($set: String!, $kid: String, $input: ImportJsonWebKeyInput!) {\n  importJsonWebKey(set: $set, kid: $kid, input: $input) {\n    ...PublicKeyMembers\n    ...KeyForms\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -27,10 +27,12 @@ import { BadInputError, JwkGatewayError, NotFoundError } from "../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import type { GenerationLimiter } from "./generation-limiter.js";
 import { toPublicJwk, toPublicJwks, type Jwk, type JwkInput, type JwkSet, type SymmetricProjection } from "./jwk.js";
+import { jwkThumbprint } from "./key-forms.js";
 import { checkName } from "./names.js";
+import { parsePem } from "./pem.js";
 import { quote } from "../text.js";
 import type { JsonWebKeyRepository, ReadSession } from "./repository.js";
-import { validateJwk, validateKeySet } from "./validate.js";
+import { useOfAlgorithm, validateJwk, validateKeySet } from "./validate.js";
 
 export { MAX_NAME_LENGTH } from "./names.js";
 
@@ -39,6 +41,15 @@ export interface CreateJsonWebKeySetRequest {
   /** Omitted or empty: a random UUID v4. */
   kid?: string | null;
   /** Omitted or empty: `"sig"`. */
+  use?: string | null;
+}
+
+export interface ImportJsonWebKeyRequest {
+  /** PEM text: one key, certificates (leaf first), or a key and its certificates (domain/pem.ts). */
+  pem: string;
+  /** Required: a PEM says what the key is, not what it is for. */
+  alg: string;
+  /** Omitted or empty: what `alg` is for (`sig` or `enc`). */
   use?: string | null;
 }
 
@@ -231,6 +242,42 @@ export class JsonWebKeyService {
       await this.repository.upsertKey(set, key, audit());
       this.changed(set);
       // One key, not a set: an answer cannot leave it out, so a symmetric key is described.
+      return canReadPrivateMembers(caller) ? key : toPublicJwk(key, "describe");
+    });
+  }
+
+  /**
+   * Stores a key given as PEM (README, "Bring your own keys") under `kid`, replacing any key there
+   * (upsert, as updateJsonWebKey). The PEM becomes JWK members (domain/pem.ts, which checks the
+   * PEM form and the certificate chain), then goes through the same validator as a JWK import.
+   * `kid` omitted or empty: the key's RFC 7638 thumbprint, so importing the same key twice stores it once.
+   */
+  async importJsonWebKey(
+    set: string,
+    kid: string | null | undefined,
+    request: ImportJsonWebKeyRequest,
+    caller: Caller = INTERNAL_CALLER,
+  ): Promise<Jwk> {
+    const target: AuditTarget = { operation: "importJsonWebKey", set, kid: kid || undefined };
+    return this.mutation(caller, target, async (audit) => {
+      checkName("set", set);
+      if (kid) checkName("kid", kid);
+      const { alg } = request;
+      if (typeof alg !== "string" || alg === "")
+        throw new BadInputError(
+          'A PEM import needs "alg": the PEM says what the key is, not which algorithm it is for (e.g. RS256, ES256, RSA-OAEP-256)',
+          "MISSING_ALG",
+        );
+      const members = parsePem(request.pem);
+      const use = request.use || useOfAlgorithm(alg);
+      // Through the same validator as a JWK import; a placeholder kid until the thumbprint is known.
+      const checked = validateJwk({ ...members, alg, use, kid: kid || "pending" });
+      const storedKid = (target.kid = kid || jwkThumbprint(checked));
+      if (storedKid === undefined) throw new TypeError("a validated PEM key has no thumbprint");
+      checkName("kid", storedKid);
+      const key = { ...checked, kid: storedKid };
+      await this.repository.upsertKey(set, key, audit());
+      this.changed(set);
       return canReadPrivateMembers(caller) ? key : toPublicJwk(key, "describe");
     });
   }

@@ -15,6 +15,23 @@ export class JsonWebKeySetGeneratorRequestInput {
   use?: string | null;
 }
 
+@InputType("ImportJsonWebKeyInput", {
+  description: "A key as PEM text: a key, X.509 certificates (leaf first), or a key followed by its certificates",
+})
+export class ImportJsonWebKeyInput {
+  @Field(() => String, {
+    description:
+      "PEM text: PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY and/or CERTIFICATE blocks (not encrypted)",
+  })
+  pem!: string;
+
+  @Field(() => String, { description: "Algorithm the key is for, e.g. RS256, ES256, EdDSA, RSA-OAEP-256, ECDH-ES" })
+  alg!: string;
+
+  @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: what alg is for (sig or enc)" })
+  use?: string | null;
+}
+
 @InputType("JsonWebKeyInput", { description: "A caller-supplied JSON Web Key (RFC 7517 members)" })
 export class JsonWebKeyInput {
   @Field(() => String) kty!: string;

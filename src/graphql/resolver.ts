@@ -8,7 +8,12 @@ import { OPERATION_SCOPES } from "../auth/policy.js";
 import { toPublicJwks, type Jwk, type JwkInput, type JwkSet } from "../domain/jwk.js";
 import type { JsonWebKeyService } from "../domain/service.js";
 import { requestedMembers, type GraphQLContext } from "./auth.js";
-import { JsonWebKeyInput, JsonWebKeySetGeneratorRequestInput, JsonWebKeySetInput } from "./inputs.js";
+import {
+  ImportJsonWebKeyInput,
+  JsonWebKeyInput,
+  JsonWebKeySetGeneratorRequestInput,
+  JsonWebKeySetInput,
+} from "./inputs.js";
 import { JsonWebKeySetType, JsonWebKeyType } from "./types.js";
 
 /** The published public keys (the cache behind /.well-known/jwks.json). */
@@ -90,6 +95,21 @@ export class JsonWebKeyResolver {
     @Ctx() { caller }: GraphQLContext,
   ) {
     return this.service.updateJsonWebKey(set, kid, members(input), caller);
+  }
+
+  @Authorized(OPERATION_SCOPES.importJsonWebKey)
+  @Mutation(() => JsonWebKeyType, {
+    description:
+      "Stores a key given as PEM (SPKI, PKCS#8, PKCS#1, SEC1, X.509 certificates) under kid, replacing any key there; " +
+      "kid omitted: the key's RFC 7638 thumbprint. Validated like updateJsonWebKey. Needs keys:write",
+  })
+  importJsonWebKey(
+    @Arg("set", () => String) set: string,
+    @Arg("kid", () => String, { nullable: true }) kid: string | null | undefined,
+    @Arg("input", () => ImportJsonWebKeyInput) input: ImportJsonWebKeyInput,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
+    return this.service.importJsonWebKey(set, kid, input, caller);
   }
 
   @Authorized(OPERATION_SCOPES.updateJsonWebKeySet)

@@ -10,7 +10,7 @@
  * key (PUT /keys/{set}/{kid}) describes a symmetric key by its public members.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { NotAcceptableError } from "../errors.js";
+import { BadInputError, NotAcceptableError } from "../errors.js";
 import { publicKeyPem } from "../domain/key-forms.js";
 import type { AnswerOptions, CreateJsonWebKeySetRequest, JsonWebKeyService } from "../domain/service.js";
 import type { JwkInput, JwkSet } from "../domain/jwk.js";
@@ -79,10 +79,23 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     return reply.type(PEM_MEDIA_TYPE).send(pem);
   });
 
-  app.put<KeyParams & { Body: JwkInput }>(
+  app.put<KeyParams & { Body: JwkInput | string; Querystring: { alg?: string; use?: string } }>(
     "/keys/:set/:kid",
     { schema: schema(routeSchemas.updateJsonWebKey) },
-    async (request) => service.updateJsonWebKey(request.params.set, request.params.kid, request.body, caller(request)),
+    async (request) => {
+      const { set, kid } = request.params;
+      const { alg, use } = request.query;
+      if (isPemBody(request)) {
+        const pem = typeof request.body === "string" ? request.body : "";
+        return service.importJsonWebKey(set, kid, { pem, alg: alg ?? "", use }, caller(request));
+      }
+      if (alg !== undefined || use !== undefined)
+        throw new BadInputError(
+          "The alg and use query parameters are for PEM bodies (Content-Type: application/x-pem-file); a JSON key carries its own alg and use",
+          "QUERY_WITH_JSON_BODY",
+        );
+      return service.updateJsonWebKey(set, kid, request.body as JwkInput, caller(request));
+    },
   );
 
   app.delete<KeyParams>(
@@ -94,6 +107,12 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     },
   );
 };
+
+/** True when the request body is PEM text (Content-Type: application/x-pem-file). */
+function isPemBody(request: FastifyRequest): boolean {
+  const type = request.headers["content-type"];
+  return typeof type === "string" && type.split(";")[0].trim().toLowerCase() === PEM_MEDIA_TYPE;
+}
 
 /**
  * True when the Accept header names application/x-pem-file with a weight at least that of

@@ -91,6 +91,15 @@ const setParam = { type: "string", description: `The set (1 to ${MAX_NAME_LENGTH
 const kidParam = { type: "string", description: `The key id (1 to ${MAX_NAME_LENGTH} characters)` };
 const SET_PARAMS = { type: "object", required: ["set"], properties: { set: setParam } };
 const KEY_PARAMS = { type: "object", required: ["set", "kid"], properties: { set: setParam, kid: kidParam } };
+/** PUT /keys/{set}/{kid} with a PEM body: what the PEM does not say (README, "Bring your own keys"). */
+const PEM_IMPORT_QUERY = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    alg: { type: "string", description: "PEM bodies only, required there: the algorithm, e.g. RS256 or RSA-OAEP-256" },
+    use: { type: "string", description: 'PEM bodies only: "sig" or "enc"; omitted: what alg is for' },
+  },
+};
 
 const errors = {
   "4xx": { description: "The request was refused", ...ref(ERROR_ENVELOPE) },
@@ -160,10 +169,24 @@ export const routeSchemas = {
   },
   updateJsonWebKey: {
     operationId: "updateJsonWebKey",
-    summary: "Store a caller-supplied key under kid (upsert); a different body kid is refused",
+    summary:
+      "Store a caller-supplied key under kid (upsert); a different body kid is refused. " +
+      "A PEM body (Content-Type: application/x-pem-file, ?alg=…&use=…) imports a key and/or its certificates",
     tags: ["keys"],
     params: KEY_PARAMS,
-    body: ref(JSON_WEB_KEY),
+    querystring: PEM_IMPORT_QUERY,
+    body: {
+      content: {
+        "application/json": { schema: ref(JSON_WEB_KEY) },
+        [PEM_MEDIA_TYPE]: {
+          schema: {
+            type: "string",
+            description:
+              "PEM text: one key (PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), CERTIFICATE blocks leaf first, or both; not encrypted",
+          },
+        },
+      },
+    },
     response: { 200: { description: "The stored key", ...ref(JSON_WEB_KEY) }, ...errors },
   },
   deleteJsonWebKey: {
