@@ -39,11 +39,13 @@ export type JsonWebKeyInput = {
 
 /** What key to generate */
 export type JsonWebKeySetGeneratorRequest = {
-  /** RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512 */
+  /** One of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384, HS512, RSA-OAEP, RSA-OAEP-256, ECDH-ES, ECDH-ES+A128KW, ECDH-ES+A256KW */
   alg: string;
+  /** Curve of an ECDH-ES key: P-256, P-384, P-521, X25519; omitted or empty: P-256. Other algorithms have their own curve or none */
+  crv?: string | null | undefined;
   /** Key id; omitted or empty: a random UUID v4 */
   kid?: string | null | undefined;
-  /** Intended use; omitted or empty: sig */
+  /** Intended use; omitted or empty: what alg is for ("sig", or "enc" for RSA-OAEP* and ECDH-ES*) */
   use?: string | null | undefined;
 };
 

@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import DataLoader from "dataloader";
 import { INTERNAL_CALLER, type Caller } from "../auth/caller.js";
 import { authorizeOperation, canReadPrivateMembers, type Operation } from "../auth/policy.js";
-import { DEFAULT_KEY_USE, isRsaAlgorithm } from "./algorithms.js";
+import { defaultUseOf, ENCRYPTION_ALGORITHMS, isRsaAlgorithm, SIGNATURE_ALGORITHMS } from "./algorithms.js";
 import {
   AUDIT_OK,
   DEFAULT_AUDIT_LIMIT,
@@ -23,7 +23,7 @@ import {
   type AuditEvent,
   type AuditLog,
 } from "./audit.js";
-import { BadInputError, JwkGatewayError, NotFoundError } from "../errors.js";
+import { BadInputError, InvalidKeyError, JwkGatewayError, NotFoundError } from "../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import type { GenerationLimiter } from "./generation-limiter.js";
 import { toPublicJwk, toPublicJwks, type Jwk, type JwkInput, type JwkSet, type SymmetricProjection } from "./jwk.js";
@@ -40,8 +40,10 @@ export interface CreateJsonWebKeySetRequest {
   alg: string;
   /** Omitted or empty: a random UUID v4. */
   kid?: string | null;
-  /** Omitted or empty: `"sig"`. */
+  /** Omitted or empty: what `alg` is for, `"sig"` or `"enc"`. */
   use?: string | null;
+  /** ECDH-ES keys: P-256 (omitted or empty), P-384, P-521 or X25519 (generate.ts, curveOf). */
+  crv?: string | null;
 }
 
 export interface ImportJsonWebKeyRequest {
@@ -157,12 +159,16 @@ export class JsonWebKeyService {
       checkName("set", set);
       const kid = (target.kid = request.kid || randomUUID());
       checkName("kid", kid);
-      const use = request.use || DEFAULT_KEY_USE;
+      const use = request.use || defaultUseOf(request.alg);
+      checkGeneratedUse(request.alg, use);
+      const crv = request.crv || undefined;
       // Generation happens before any write; the generated key goes through the same validator as
       // imported keys, so everything stored can be read back and PUT again.
       // A pooled key (keySource) was already removed from its pool: if anything below fails, it is lost, never reused.
+      // Pooled keys are RSA keys, which have no curve: a create naming one is refused by generate.
       const generated =
-        (await this.keySource({ alg: request.alg, kid, use })) ?? (await this.generate({ alg: request.alg, kid, use }));
+        (crv === undefined ? await this.keySource({ alg: request.alg, kid, use }) : undefined) ??
+        (await this.generate({ alg: request.alg, kid, use, crv }));
       const key = validateJwk(generated);
       await this.repository.addKey(set, key, audit());
       this.changed(set);
@@ -419,6 +425,27 @@ export class JsonWebKeyService {
       this.auditFailed(error);
     }
   }
+}
+
+/**
+ * A create whose `use` contradicts its algorithm is refused before anything is generated, with the
+ * validator's reason (USE_ALG_MISMATCH) and the algorithms that would do what was asked.
+ */
+function checkGeneratedUse(alg: string, use: string): void {
+  const algUse = (ENCRYPTION_ALGORITHMS as readonly string[]).includes(alg)
+    ? "enc"
+    : (SIGNATURE_ALGORITHMS as readonly string[]).includes(alg)
+      ? "sig"
+      : undefined;
+  if (algUse === undefined || use === algUse || (use !== "sig" && use !== "enc")) return; // the validator says why
+  const instead =
+    use === "enc"
+      ? `to generate an encryption key (use "enc"), choose ${ENCRYPTION_ALGORITHMS.join(", ")}`
+      : `to generate a signature key (use "sig"), choose ${SIGNATURE_ALGORITHMS.join(", ")}`;
+  throw new InvalidKeyError(
+    "USE_ALG_MISMATCH",
+    `alg ${quote(alg)} is ${algUse === "sig" ? "a signature" : "an encryption or key-management"} algorithm, so "use" must be "${algUse}"; ${instead}`,
+  );
 }
 
 function asError(reason: unknown): Error {

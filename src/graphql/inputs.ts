@@ -1,18 +1,26 @@
 /** GraphQL input types. Shapes only: key material is checked by the domain validator. */
 import { Field, InputType } from "type-graphql";
+import { DEFAULT_ECDH_CURVE, ECDH_CURVES, GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
 
 @InputType("JsonWebKeySetGeneratorRequest", { description: "What key to generate" })
 export class JsonWebKeySetGeneratorRequestInput {
-  @Field(() => String, {
-    description: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512",
-  })
+  @Field(() => String, { description: `One of ${GENERATABLE_ALGORITHMS.join(", ")}` })
   alg!: string;
 
   @Field(() => String, { nullable: true, description: "Key id; omitted or empty: a random UUID v4" })
   kid?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: sig" })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Intended use; omitted or empty: what alg is for ("sig", or "enc" for RSA-OAEP* and ECDH-ES*)',
+  })
   use?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Curve of an ECDH-ES key: ${ECDH_CURVES.join(", ")}; omitted or empty: ${DEFAULT_ECDH_CURVE}. Other algorithms have their own curve or none`,
+  })
+  crv?: string | null;
 }
 
 @InputType("ImportJsonWebKeyInput", {

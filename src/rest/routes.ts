@@ -41,8 +41,8 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     { schema: schema(routeSchemas.createJsonWebKeySet) },
     async (request, reply) => {
       const { set } = request.params;
-      const { alg, kid, use } = request.body;
-      const created = await service.createJsonWebKeySet(set, { alg, kid, use }, caller(request), HYDRA_SET);
+      const { alg, kid, use, crv } = request.body;
+      const created = await service.createJsonWebKeySet(set, { alg, kid, use, crv }, caller(request), HYDRA_SET);
       return reply
         .code(201)
         .header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`)

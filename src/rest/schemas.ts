@@ -7,7 +7,7 @@
  * members make a real key is the domain validator's job, so there is one place for that rule.
  * Operation ids are the seed's, like the service methods and the GraphQL fields.
  */
-import { GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
+import { DEFAULT_ECDH_CURVE, ECDH_CURVES, GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
 import { JWK_MEMBERS } from "../domain/jwk.js";
 import { MAX_NAME_LENGTH } from "../domain/names.js";
 
@@ -74,7 +74,10 @@ export const SHARED_SCHEMAS = [
     properties: {
       alg: { type: "string", description: `One of ${GENERATABLE_ALGORITHMS.join(", ")}` },
       kid: optionalString("Key id; omitted or empty: a random UUID v4"),
-      use: optionalString('"sig" or "enc"; omitted or empty: "sig"'),
+      use: optionalString('"sig" or "enc"; omitted or empty: what alg is for ("enc" for RSA-OAEP* and ECDH-ES*)'),
+      crv: optionalString(
+        `Curve of an ECDH-ES key: ${ECDH_CURVES.join(", ")}; omitted or empty: ${DEFAULT_ECDH_CURVE}`,
+      ),
     },
   },
   {
