@@ -280,7 +280,7 @@ function rsaAlgorithmList(env: Env, name: string, fallback: readonly string[]): 
   if (bad !== undefined) {
     throw new ConfigError(
       name,
-      `lists ${JSON.stringify(bad.slice(0, 32))}; only RSA algorithms are pooled (RS256, RS384, RS512, PS256, PS384, PS512): other keys generate in under a millisecond`,
+      `lists ${JSON.stringify(bad.slice(0, 32))}; only RSA algorithms are pooled (RS256, RS384, RS512, PS256, PS384, PS512, RSA-OAEP, RSA-OAEP-256): other keys generate in under a millisecond`,
     );
   }
   return Object.freeze(algs);

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  /** REST only: the key has no form the request's Accept header asks for (an oct key as PEM). */
+  NOT_ACCEPTABLE: 406,
   /** The request is sound but the set's state forbids it now (e.g. revoking the only signing key): README, "Key rotation". */
   FAILED_PRECONDITION: 409,
   // After FAILED_PRECONDITION: a bare 409 (metrics' outcomeOfStatus) counts as CONFLICT.
@@ -55,6 +57,14 @@ export class BadInputError extends JwkGatewayError {
   override name = "BadInputError";
   constructor(message: string, reason?: string) {
     super("BAD_USER_INPUT", message, reason);
+  }
+}
+
+/** The key exists but has no representation of the kind asked for (a symmetric key has no public PEM). */
+export class NotAcceptableError extends JwkGatewayError {
+  override name = "NotAcceptableError";
+  constructor(message: string) {
+    super("NOT_ACCEPTABLE", message, "NO_SUCH_REPRESENTATION");
   }
 }
 

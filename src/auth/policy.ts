@@ -29,6 +29,7 @@ export const OPERATION_SCOPES = {
   getJsonWebKey: "keys:read",
   createJsonWebKeySet: "keys:write",
   updateJsonWebKey: "keys:write",
+  importJsonWebKey: "keys:write",
   updateJsonWebKeySet: "keys:write",
   deleteJsonWebKey: "keys:write",
   deleteJsonWebKeySet: "keys:write",

@@ -148,8 +148,6 @@ const A24 = 121666n;
  * p − 1 and the two order-8 points): Diffie-Hellman with them yields a shared secret an attacker
  * knows in advance. X-only doubling three times reaches the point at infinity (Z = 0) exactly for
  * those u.
- *
- * jwk-gateway does not accept X25519 keys yet; this is ready for when it does.
  */
 export function x25519PublicKeyRefusal(
   encoded: Uint8Array,

@@ -8,9 +8,19 @@
  */
 import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
-import { DEFAULT_RSA_BITS, HMAC_KEY_BYTES, isGeneratableAlgorithm, type GeneratableAlgorithm } from "./algorithms.js";
+import {
+  CURVE_OF,
+  DEFAULT_ECDH_CURVE,
+  DEFAULT_RSA_BITS,
+  ECDH_CURVES,
+  HMAC_KEY_BYTES,
+  isEcdhAlgorithm,
+  isGeneratableAlgorithm,
+  type GeneratableAlgorithm,
+} from "./algorithms.js";
 import { encodeBase64url } from "./base64url.js";
-import { UnsupportedAlgorithmError } from "../errors.js";
+import { InvalidKeyError, UnsupportedAlgorithmError } from "../errors.js";
+import { quote } from "../text.js";
 import { normalizeJwk, type Jwk, type KeyType } from "./jwk.js";
 import { RSA_MAX_BITS, RSA_MIN_BITS } from "./validate.js";
 
@@ -19,8 +29,13 @@ export interface GenerateJwkRequest {
   alg: string;
   /** Already defaulted by the caller (a UUID v4 when the request left it out). */
   kid: string;
-  /** Already defaulted by the caller (`"sig"` when the request left it out). */
+  /** Already defaulted by the caller (what the algorithm is for when the request left it out). */
   use: string;
+  /**
+   * The curve, for ECDH-ES keys: P-256 (omitted or empty), P-384, P-521 or X25519. Other EC/OKP
+   * algorithms have one curve, which `crv` may repeat; RSA and HMAC keys have none.
+   */
+  crv?: string;
 }
 
 export interface GenerateOptions {
@@ -36,13 +51,40 @@ export async function generateJwk(request: GenerateJwkRequest, options: Generate
   if (typeof kid !== "string" || kid.length === 0) throw new TypeError("generateJwk: kid must be a non-empty string");
   if (typeof use !== "string") throw new TypeError("generateJwk: use must be a string");
 
-  const material = await generateMaterial(alg, options);
+  const material = await generateMaterial(alg, curveOf(alg, request.crv || undefined), options);
   return normalizeJwk({ ...material, alg, use, kid });
 }
 
 type KeyMaterial = Omit<Jwk, "kid" | "alg" | "use">;
 
-function generateMaterial(alg: GeneratableAlgorithm, options: GenerateOptions): Promise<KeyMaterial> {
+/**
+ * The curve a key for `alg` is generated on: for ECDH-ES the requested one (default P-256), for the
+ * EC/OKP signature algorithms their only curve; a `crv` that does not fit is refused (UNSUPPORTED_CURVE).
+ */
+export function curveOf(alg: GeneratableAlgorithm, crv: string | undefined): string | undefined {
+  if (isEcdhAlgorithm(alg)) {
+    if (crv === undefined) return DEFAULT_ECDH_CURVE;
+    if ((ECDH_CURVES as readonly string[]).includes(crv)) return crv;
+    throw new InvalidKeyError(
+      "UNSUPPORTED_CURVE",
+      `crv ${quote(crv)} cannot be generated for ${alg}; choose ${ECDH_CURVES.join(", ")} (default ${DEFAULT_ECDH_CURVE})`,
+    );
+  }
+  const only = (CURVE_OF as Record<string, string | undefined>)[alg];
+  if (crv === undefined || crv === only) return only;
+  throw new InvalidKeyError(
+    "UNSUPPORTED_CURVE",
+    only === undefined
+      ? `${alg} keys have no curve; leave crv out`
+      : `${alg} keys are generated on ${only} only; leave crv out or give ${only}`,
+  );
+}
+
+function generateMaterial(
+  alg: GeneratableAlgorithm,
+  crv: string | undefined,
+  options: GenerateOptions,
+): Promise<KeyMaterial> {
   switch (alg) {
     case "HS256":
     case "HS384":
@@ -54,7 +96,13 @@ function generateMaterial(alg: GeneratableAlgorithm, options: GenerateOptions): 
     case "PS256":
     case "PS384":
     case "PS512":
+    case "RSA-OAEP":
+    case "RSA-OAEP-256":
       return generateAsymmetric(alg, { modulusLength: rsaModulusLength(options) });
+    case "ECDH-ES":
+    case "ECDH-ES+A128KW":
+    case "ECDH-ES+A256KW":
+      return generateAsymmetric(alg, { crv });
     case "ES256":
     case "ES384":
     case "ES512":

@@ -6,8 +6,11 @@
  * member added later is private until it is listed here.
  */
 
-/** Members of a public key, in the order go-jose (Hydra) serialises them. */
-export const PUBLIC_MEMBERS = ["use", "kty", "kid", "crv", "alg", "x", "y", "n", "e", "x5c"] as const;
+/**
+ * Members of a public key, in the order go-jose (Hydra) serialises them. `x5t#S256` (RFC 7517 §4.9)
+ * is kept only with `x5c`, as the SHA-256 thumbprint of its first certificate (validation/x5c.ts).
+ */
+export const PUBLIC_MEMBERS = ["use", "kty", "kid", "crv", "alg", "x", "y", "n", "e", "x5c", "x5t#S256"] as const;
 
 /** Members that carry secret material: `d p q dp dq qi` for RSA/EC/OKP private keys, `k` for oct keys. */
 export const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
@@ -31,6 +34,7 @@ export const JWK_MEMBERS = [
   "dq",
   "qi",
   "x5c",
+  "x5t#S256",
 ] as const;
 
 export type KeyType = "RSA" | "EC" | "OKP" | "oct";
@@ -50,6 +54,8 @@ export interface Jwk {
   e?: string;
   /** X.509 chain, standard base64 DER (RFC 7517 §4.7). */
   x5c?: string[];
+  /** SHA-256 thumbprint of the first x5c certificate, base64url (RFC 7517 §4.9); only with x5c. */
+  "x5t#S256"?: string;
   // private material (base64url)
   d?: string;
   p?: string;

@@ -14,7 +14,14 @@ import { randomUUID } from "node:crypto";
 import DataLoader from "dataloader";
 import { INTERNAL_CALLER, SCHEDULER_CALLER, type Caller } from "../auth/caller.js";
 import { authorizeOperation, canReadPrivateMembers, type Operation } from "../auth/policy.js";
-import { DEFAULT_KEY_USE, GENERATABLE_ALGORITHMS, isGeneratableAlgorithm, isRsaAlgorithm } from "./algorithms.js";
+import {
+  defaultUseOf,
+  ENCRYPTION_ALGORITHMS,
+  GENERATABLE_ALGORITHMS,
+  isGeneratableAlgorithm,
+  isRsaAlgorithm,
+  SIGNATURE_ALGORITHMS,
+} from "./algorithms.js";
 import {
   AUDIT_OK,
   DEFAULT_AUDIT_LIMIT,
@@ -23,11 +30,20 @@ import {
   type AuditEvent,
   type AuditLog,
 } from "./audit.js";
-import { BadInputError, ConflictError, FailedPreconditionError, JwkGatewayError, NotFoundError } from "../errors.js";
+import {
+  BadInputError,
+  ConflictError,
+  FailedPreconditionError,
+  InvalidKeyError,
+  JwkGatewayError,
+  NotFoundError,
+} from "../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "./generate.js";
 import type { GenerationLimiter } from "./generation-limiter.js";
 import { toPublicJwk, type Jwk, type JwkInput, type JwkSet, type SymmetricProjection } from "./jwk.js";
+import { jwkThumbprint } from "./key-forms.js";
 import { checkName } from "./names.js";
+import { parsePem } from "./pem.js";
 import { quote } from "../text.js";
 import type { InitialState, JsonWebKeyRepository, LifecycleWrite, ReadSession } from "./repository.js";
 import {
@@ -51,7 +67,7 @@ import {
 } from "./lifecycle.js";
 
 export type { KeyView } from "./lifecycle.js";
-import { validateJwk, validateKeySet } from "./validate.js";
+import { useOfAlgorithm, validateJwk, validateKeySet } from "./validate.js";
 
 export { MAX_NAME_LENGTH } from "./names.js";
 
@@ -59,7 +75,20 @@ export interface CreateJsonWebKeySetRequest {
   alg: string;
   /** Omitted or empty: a random UUID v4. */
   kid?: string | null;
-  /** Omitted or empty: `"sig"`. */
+  /** Omitted or empty: what `alg` is for, `"sig"` or `"enc"`. */
+  use?: string | null;
+  /** ECDH-ES keys: P-256 (omitted or empty), P-384, P-521 or X25519 (generate.ts, curveOf). */
+  crv?: string | null;
+  /** ACTIVE (default: the key signs at once, Hydra's behaviour) or NEXT (published ahead, signs after a rotation). */
+  state?: KeyState | null;
+}
+
+export interface ImportJsonWebKeyRequest {
+  /** PEM text: one key, certificates (leaf first), or a key and its certificates (domain/pem.ts). */
+  pem: string;
+  /** Required: a PEM says what the key is, not what it is for. */
+  alg: string;
+  /** Omitted or empty: what `alg` is for (`sig` or `enc`). */
   use?: string | null;
   /** ACTIVE (default: the key signs at once, Hydra's behaviour) or NEXT (published ahead, signs after a rotation). */
   state?: KeyState | null;
@@ -234,11 +263,12 @@ export class JsonWebKeyService {
       const kid = (target.kid = request.kid || randomUUID());
       checkName("kid", kid);
       const state = initialState(request.state);
-      const use = request.use || DEFAULT_KEY_USE;
+      const use = request.use || defaultUseOf(request.alg);
+      checkGeneratedUse(request.alg, use);
       // Generation happens before any write; the generated key goes through the same validator as
       // imported keys, so everything stored can be read back and PUT again.
       // A pooled key (keySource) was already removed from its pool: if anything below fails, it is lost, never reused.
-      const key = await this.newKey(request.alg, kid, use);
+      const key = await this.newKey(request.alg, kid, use, request.crv || undefined);
       const createdAt = new Date();
       await this.repository.addKey(set, key, audit(), state);
       this.changed(set);
@@ -248,8 +278,11 @@ export class JsonWebKeyService {
   }
 
   /** A new key for `alg`: from the key source (the RSA pool) when it has one, else generated; validated like an import. */
-  private async newKey(alg: string, kid: string, use: string): Promise<Jwk> {
-    const generated = (await this.keySource({ alg, kid, use })) ?? (await this.generate({ alg, kid, use }));
+  private async newKey(alg: string, kid: string, use: string, crv?: string): Promise<Jwk> {
+    // Pooled keys are RSA keys, which have no curve: a create naming one is refused by generate.
+    const generated =
+      (crv === undefined ? await this.keySource({ alg, kid, use }) : undefined) ??
+      (await this.generate({ alg, kid, use, crv }));
     return validateJwk(generated);
   }
 
@@ -339,6 +372,44 @@ export class JsonWebKeyService {
       // One key, not a set: an answer cannot leave it out, so a symmetric key is described.
       const record: KeyRecord = { key, ...freshLifecycle("ACTIVE", new Date()) };
       return this.view(caller, record, true, "describe")!;
+    });
+  }
+
+  /**
+   * Stores a key given as PEM (README, "Bring your own keys") under `kid`, replacing any key there
+   * (upsert, as updateJsonWebKey). The PEM becomes JWK members (domain/pem.ts, which checks the
+   * PEM form and the certificate chain), then goes through the same validator as a JWK import.
+   * `kid` omitted or empty: the key's RFC 7638 thumbprint, so importing the same key twice stores it once.
+   */
+  async importJsonWebKey(
+    set: string,
+    kid: string | null | undefined,
+    request: ImportJsonWebKeyRequest,
+    caller: Caller = INTERNAL_CALLER,
+  ): Promise<KeyView> {
+    const target: OperationTarget = { operation: "importJsonWebKey", set, kid: kid || undefined };
+    return this.mutation(caller, target, async (audit) => {
+      checkName("set", set);
+      if (kid) checkName("kid", kid);
+      const { alg } = request;
+      if (typeof alg !== "string" || alg === "")
+        throw new BadInputError(
+          'A PEM import needs "alg": the PEM says what the key is, not which algorithm it is for (e.g. RS256, ES256, RSA-OAEP-256)',
+          "MISSING_ALG",
+        );
+      const members = parsePem(request.pem);
+      const use = request.use || useOfAlgorithm(alg);
+      // Through the same validator as a JWK import; a placeholder kid until the thumbprint is known.
+      const checked = validateJwk({ ...members, alg, use, kid: kid || "pending" });
+      const storedKid = (target.kid = kid || jwkThumbprint(checked));
+      if (storedKid === undefined) throw new TypeError("a validated PEM key has no thumbprint");
+      checkName("kid", storedKid);
+      const key = { ...checked, kid: storedKid };
+      const existing = await this.repository.getKey(set, storedKid, caller.session);
+      if (existing?.state === "REVOKED") throw revokedKidReused(set, storedKid);
+      await this.repository.upsertKey(set, key, audit());
+      this.changed(set);
+      return this.view(caller, { key, ...freshLifecycle("ACTIVE", new Date()) }, true, "describe")!;
     });
   }
 
@@ -537,8 +608,7 @@ export class JsonWebKeyService {
         const hasNext = records.some((record) => record.state === "NEXT");
         const schedule = { nextRotationAt: policy.nextRotationAt, nextStepAt: policy.nextRotationAt };
         if (hasNext) return { write: { schedule }, audit: [], expect: expectStep };
-        const use = signingKeyOf(records)?.key.use ?? DEFAULT_KEY_USE;
-        const next = await this.newKey(policy.alg, randomUUID(), use);
+        const next = await this.newKey(policy.alg, randomUUID(), defaultUseOf(policy.alg));
         target = { operation: "publishNextJsonWebKey", set, kid: next.kid };
         const write: LifecycleWrite = { insert: [{ key: next, state: "NEXT" }], schedule };
         return { write, audit: [this.entry(caller, target, AUDIT_OK)], step: "publish-next", expect: expectStep };
@@ -646,7 +716,6 @@ export class JsonWebKeyService {
         "NEXT_KEY_ALG_MISMATCH",
       );
     }
-    const use = signer?.key.use ?? records[0]?.key.use ?? DEFAULT_KEY_USE;
     let activate: Jwk | undefined;
     if (!promote) {
       const alg = request.alg || policy?.alg || signer?.key.alg || records[0]?.key.alg;
@@ -656,7 +725,7 @@ export class JsonWebKeyService {
           "NO_ROTATION_ALGORITHM",
         );
       }
-      activate = await this.newKey(alg, request.kid || randomUUID(), use);
+      activate = await this.newKey(alg, request.kid || randomUUID(), defaultUseOf(alg));
     }
     const retirement = policy?.retirementPeriodSeconds ?? DEFAULT_RETIREMENT_PERIOD_SECONDS;
     const write: LifecycleWrite = {
@@ -676,7 +745,11 @@ export class JsonWebKeyService {
         policy.publishAheadSeconds > 0 &&
         !remainingNext &&
         (publishAt === null || publishAt.getTime() <= now.getTime());
-      if (publishNow) write.insert!.push({ key: await this.newKey(policy.alg, randomUUID(), use), state: "NEXT" });
+      if (publishNow)
+        write.insert!.push({
+          key: await this.newKey(policy.alg, randomUUID(), defaultUseOf(policy.alg)),
+          state: "NEXT",
+        });
       write.schedule = { nextRotationAt, nextStepAt: nextStepOf(policy, nextRotationAt, remainingNext || publishNow) };
     }
     return { write, activated: promote?.key.kid ?? activate!.kid };
@@ -923,6 +996,27 @@ function checkedPolicy(request: RotationPolicyRequest): Omit<RotationPolicy, "ne
     );
   }
   return { alg: request.alg, ...periods };
+}
+
+/**
+ * A create whose `use` contradicts its algorithm is refused before anything is generated, with the
+ * validator's reason (USE_ALG_MISMATCH) and the algorithms that would do what was asked.
+ */
+function checkGeneratedUse(alg: string, use: string): void {
+  const algUse = (ENCRYPTION_ALGORITHMS as readonly string[]).includes(alg)
+    ? "enc"
+    : (SIGNATURE_ALGORITHMS as readonly string[]).includes(alg)
+      ? "sig"
+      : undefined;
+  if (algUse === undefined || use === algUse || (use !== "sig" && use !== "enc")) return; // the validator says why
+  const instead =
+    use === "enc"
+      ? `to generate an encryption key (use "enc"), choose ${ENCRYPTION_ALGORITHMS.join(", ")}`
+      : `to generate a signature key (use "sig"), choose ${SIGNATURE_ALGORITHMS.join(", ")}`;
+  throw new InvalidKeyError(
+    "USE_ALG_MISMATCH",
+    `alg ${quote(alg)} is ${algUse === "sig" ? "a signature" : "an encryption or key-management"} algorithm, so "use" must be "${algUse}"; ${instead}`,
+  );
 }
 
 function asError(reason: unknown): Error {

@@ -1,19 +1,44 @@
 /** GraphQL input types. Shapes only: key material is checked by the domain validator. */
 import { Field, InputType, Int } from "type-graphql";
+import { DEFAULT_ECDH_CURVE, ECDH_CURVES, GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
 import type { KeyState } from "../domain/lifecycle.js";
 import { JsonWebKeyState } from "./types.js";
 
 @InputType("JsonWebKeySetGeneratorRequest", { description: "What key to generate" })
 export class JsonWebKeySetGeneratorRequestInput {
-  @Field(() => String, {
-    description: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384 or HS512",
-  })
+  @Field(() => String, { description: `One of ${GENERATABLE_ALGORITHMS.join(", ")}` })
   alg!: string;
 
   @Field(() => String, { nullable: true, description: "Key id; omitted or empty: a random UUID v4" })
   kid?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: sig" })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Intended use; omitted or empty: what alg is for ("sig", or "enc" for RSA-OAEP* and ECDH-ES*)',
+  })
+  use?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Curve of an ECDH-ES key: ${ECDH_CURVES.join(", ")}; omitted or empty: ${DEFAULT_ECDH_CURVE}. Other algorithms have their own curve or none`,
+  })
+  crv?: string | null;
+}
+
+@InputType("ImportJsonWebKeyInput", {
+  description: "A key as PEM text: a key, X.509 certificates (leaf first), or a key followed by its certificates",
+})
+export class ImportJsonWebKeyInput {
+  @Field(() => String, {
+    description:
+      "PEM text: PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY and/or CERTIFICATE blocks (not encrypted)",
+  })
+  pem!: string;
+
+  @Field(() => String, { description: "Algorithm the key is for, e.g. RS256, ES256, EdDSA, RSA-OAEP-256, ECDH-ES" })
+  alg!: string;
+
+  @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: what alg is for (sig or enc)" })
   use?: string | null;
 
   @Field(() => JsonWebKeyState, {
@@ -78,6 +103,8 @@ export class JsonWebKeyInput {
   @Field(() => String, { nullable: true }) x?: string | null;
   @Field(() => String, { nullable: true }) y?: string | null;
   @Field(() => [String], { nullable: true }) x5c?: string[] | null;
+  @Field(() => String, { nullable: true, description: "x5t#S256 (a JSON member name GraphQL cannot spell)" })
+  x5tS256?: string | null;
   @Field(() => String, { nullable: true }) d?: string | null;
   @Field(() => String, { nullable: true }) p?: string | null;
   @Field(() => String, { nullable: true }) q?: string | null;

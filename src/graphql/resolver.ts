@@ -11,6 +11,7 @@ import { isPublished, viewOf, type KeyView, type RotationPolicy } from "../domai
 import type { JsonWebKeyService, KeySetView } from "../domain/service.js";
 import { requestedMembers, type GraphQLContext } from "./auth.js";
 import {
+  ImportJsonWebKeyInput,
   JsonWebKeyInput,
   JsonWebKeyRotationPolicyInput,
   JsonWebKeySetGeneratorRequestInput,
@@ -116,6 +117,21 @@ export class JsonWebKeyResolver {
     return this.service.updateJsonWebKey(set, kid, members(input), caller);
   }
 
+  @Authorized(OPERATION_SCOPES.importJsonWebKey)
+  @Mutation(() => JsonWebKeyType, {
+    description:
+      "Stores a key given as PEM (SPKI, PKCS#8, PKCS#1, SEC1, X.509 certificates) under kid, replacing any key there; " +
+      "kid omitted: the key's RFC 7638 thumbprint. Validated like updateJsonWebKey. Needs keys:write",
+  })
+  importJsonWebKey(
+    @Arg("set", () => String) set: string,
+    @Arg("kid", () => String, { nullable: true }) kid: string | null | undefined,
+    @Arg("input", () => ImportJsonWebKeyInput) input: ImportJsonWebKeyInput,
+    @Ctx() { caller }: GraphQLContext,
+  ) {
+    return this.service.importJsonWebKey(set, kid, input, caller);
+  }
+
   @Authorized(OPERATION_SCOPES.updateJsonWebKeySet)
   @Mutation(() => JsonWebKeySetType, {
     description: "Replaces the whole set atomically (seed: PUT /keys/{set}). Needs keys:write",
@@ -188,7 +204,14 @@ export class JsonWebKeyResolver {
   }
 }
 
-/** GraphQL gives explicit nulls for members a caller wrote as null; a JWK simply lacks them. */
+/**
+ * GraphQL gives explicit nulls for members a caller wrote as null; a JWK simply lacks them. `x5tS256`
+ * is the JWK's `x5t#S256`.
+ */
 function members(input: JsonWebKeyInput): JwkInput {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(input)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([name, value]) => [name === "x5tS256" ? "x5t#S256" : name, value]),
+  );
 }

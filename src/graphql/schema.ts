@@ -7,19 +7,21 @@ import { AuditResolver } from "./audit.js";
 import { createAuthChecker } from "./auth.js";
 import { JsonWebKeyResolver, type PublicKeySource } from "./resolver.js";
 import { SubscriptionResolver } from "./subscription.js";
+import { JsonWebKeyFormsResolver } from "./types.js";
 
 export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKeySource): Promise<GraphQLSchema> {
-  const resolvers = new Map<unknown, object>(
-    service
-      ? [
+  const resolvers = new Map<unknown, object>([
+    [JsonWebKeyFormsResolver, new JsonWebKeyFormsResolver()],
+    ...(service
+      ? ([
           [JsonWebKeyResolver, new JsonWebKeyResolver(service, publicKeys)],
           [AuditResolver, new AuditResolver(service)],
           [SubscriptionResolver, new SubscriptionResolver(service)],
-        ]
-      : [],
-  );
+        ] as const)
+      : []),
+  ]);
   return buildSchema({
-    resolvers: [JsonWebKeyResolver, AuditResolver, SubscriptionResolver],
+    resolvers: [JsonWebKeyResolver, JsonWebKeyFormsResolver, AuditResolver, SubscriptionResolver],
     container: {
       get: (resolverClass: unknown) => {
         const resolver = resolvers.get(resolverClass);

@@ -2,9 +2,20 @@
  * GraphQL object types: JSON Web Keys as schema.graphql names them (README, "GraphQL API"). The private members carry
  * `@Authorized(keys:read-private)`: checked per field, wherever and however a key is selected.
  */
-import { Authorized, Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from "type-graphql";
+import {
+  Authorized,
+  Field,
+  FieldResolver,
+  GraphQLISODateTime,
+  Int,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { PRIVATE_MEMBERS_SCOPE } from "../auth/scopes.js";
 import type { Jwk } from "../domain/jwk.js";
+import { jwkThumbprint, jwkThumbprintUri, publicKeyPem } from "../domain/key-forms.js";
 import { KEY_STATES, type KeyState, type KeyView, type RotationPolicy } from "../domain/lifecycle.js";
 import type { KeySetView } from "../domain/service.js";
 
@@ -151,4 +162,47 @@ export class JsonWebKeySetType implements KeySetView {
 
   @Field(() => JsonWebKeyType, { nullable: true, description: "The key that signs: the newest ACTIVE key" })
   signingKey!: JsonWebKeyType | null;
+}
+
+/**
+ * The members and forms of a key that GraphQL names differently or derives (domain/key-forms.ts):
+ * all public, readable with keys:read, computed from the public members so they are the same
+ * whatever the caller may see. Null for oct keys, which have no public half.
+ */
+@Resolver(() => JsonWebKeyType)
+export class JsonWebKeyFormsResolver {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "x5t#S256: SHA-256 thumbprint of the first x5c certificate, base64url (RFC 7517 §4.9); only with x5c",
+  })
+  x5tS256(@Root() key: Jwk): string | undefined {
+    return key["x5t#S256"];
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "RFC 7638 JWK thumbprint (SHA-256, base64url), as jose's calculateJwkThumbprint computes it; null for oct keys",
+  })
+  thumbprint(@Root() key: Jwk): string | undefined {
+    return jwkThumbprint(key);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "RFC 9278 thumbprint URI, urn:ietf:params:oauth:jwk-thumbprint:sha-256:<thumbprint>; null for oct keys",
+  })
+  thumbprintUri(@Root() key: Jwk): string | undefined {
+    return jwkThumbprintUri(key);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The public key as SPKI PEM (-----BEGIN PUBLIC KEY-----), as `openssl pkey -pubout` prints it; null for oct keys",
+  })
+  publicKeyPem(@Root() key: Jwk): string | undefined {
+    return publicKeyPem(key);
+  }
 }

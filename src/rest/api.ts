@@ -25,7 +25,7 @@ import { internalError, MalformedBodyError, toRestError } from "./errors.js";
 import { checkedJsonParser } from "../http/json-body.js";
 import { describeJsonTextProblem } from "../http/json-text.js";
 import { keyRoutes } from "./routes.js";
-import { SHARED_SCHEMAS } from "./schemas.js";
+import { PEM_MEDIA_TYPE, SHARED_SCHEMAS } from "./schemas.js";
 
 export interface RestApiOptions {
   service: JsonWebKeyService;
@@ -69,6 +69,10 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, { service
       { emptyIsNoBody: true },
     ),
   );
+
+  // PEM text for PUT /keys/{set}/{kid} (README, "Bring your own keys"): kept as text, read by the
+  // service (domain/pem.ts). Any other route's schema wants a JSON object and refuses it.
+  app.addContentTypeParser(PEM_MEDIA_TYPE, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   app.addHook("onRequest", async (request, reply) => {
     if (request.method === "GET" || request.method === "HEAD") reply.header("cache-control", NO_CACHE);

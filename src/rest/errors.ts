@@ -44,6 +44,7 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   UNAUTHENTICATED: "Unauthorized",
   FORBIDDEN: "Forbidden",
   NOT_FOUND: NOT_FOUND.error,
+  NOT_ACCEPTABLE: "Not Acceptable",
   CONFLICT: CONFLICT.error,
   // A 409 whose message says what to do first (e.g. rotate before revoking the signing key).
   FAILED_PRECONDITION: "Failed Precondition",

@@ -11,7 +11,9 @@
  * key (PUT /keys/{set}/{kid}) describes a symmetric key by its public members. A Hydra client is
  * never handed a REVOKED key: set and key reads leave them out (a revoked key is not found).
  */
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { BadInputError, NotAcceptableError } from "../errors.js";
+import { publicKeyPem } from "../domain/key-forms.js";
 import type {
   CreateJsonWebKeySetRequest,
   JsonWebKeyService,
@@ -21,7 +23,8 @@ import type {
 } from "../domain/service.js";
 import type { JwkInput, JwkSet } from "../domain/jwk.js";
 import { requestCaller as caller } from "../http/auth.js";
-import { routeSchemas } from "./schemas.js";
+import { quote } from "../text.js";
+import { PEM_MEDIA_TYPE, routeSchemas } from "./schemas.js";
 
 export interface KeyRoutesOptions {
   service: JsonWebKeyService;
@@ -51,8 +54,8 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     { schema: schema(routeSchemas.createJsonWebKeySet) },
     async (request, reply) => {
       const { set } = request.params;
-      const { alg, kid, use, state } = request.body;
-      const created = await service.createJsonWebKeySet(set, { alg, kid, use, state }, caller(request), HYDRA_SET);
+      const { alg, kid, use, crv, state } = request.body;
+      const created = await service.createJsonWebKeySet(set, { alg, kid, use, crv, state }, caller(request), HYDRA_SET);
       return reply
         .code(201)
         .header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`)
@@ -76,14 +79,36 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     return reply.code(204).send();
   });
 
-  app.get<KeyParams>("/keys/:set/:kid", { schema: schema(routeSchemas.getJsonWebKey) }, async (request) =>
-    envelope(await service.getJsonWebKey(request.params.set, request.params.kid, caller(request), HYDRA_SET)),
-  );
+  app.get<KeyParams>("/keys/:set/:kid", { schema: schema(routeSchemas.getJsonWebKey) }, async (request, reply) => {
+    const { set, kid } = request.params;
+    if (!prefersPem(request)) return envelope(await service.getJsonWebKey(set, kid, caller(request), HYDRA_SET));
+    // The public key only: keys:read is enough, and nothing private is read or recorded.
+    const [key] = (await service.getJsonWebKey(set, kid, caller(request), { members: "public" })).keys;
+    const pem = publicKeyPem(key);
+    if (pem === undefined)
+      throw new NotAcceptableError(
+        `Key ${quote(kid)} is a symmetric (oct) key: it has no public key to answer as PEM; ask for application/json`,
+      );
+    return reply.type(PEM_MEDIA_TYPE).send(pem);
+  });
 
-  app.put<KeyParams & { Body: JwkInput }>(
+  app.put<KeyParams & { Body: JwkInput | string; Querystring: { alg?: string; use?: string } }>(
     "/keys/:set/:kid",
     { schema: schema(routeSchemas.updateJsonWebKey) },
-    async (request) => service.updateJsonWebKey(request.params.set, request.params.kid, request.body, caller(request)),
+    async (request) => {
+      const { set, kid } = request.params;
+      const { alg, use } = request.query;
+      if (isPemBody(request)) {
+        const pem = typeof request.body === "string" ? request.body : "";
+        return service.importJsonWebKey(set, kid, { pem, alg: alg ?? "", use }, caller(request));
+      }
+      if (alg !== undefined || use !== undefined)
+        throw new BadInputError(
+          "The alg and use query parameters are for PEM bodies (Content-Type: application/x-pem-file); a JSON key carries its own alg and use",
+          "QUERY_WITH_JSON_BODY",
+        );
+      return service.updateJsonWebKey(set, kid, request.body as JwkInput, caller(request));
+    },
   );
 
   app.delete<KeyParams>(
@@ -108,3 +133,30 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
     service.revokeJsonWebKey(request.params.set, request.params.kid, caller(request)),
   );
 };
+
+/** True when the request body is PEM text (Content-Type: application/x-pem-file). */
+function isPemBody(request: FastifyRequest): boolean {
+  const type = request.headers["content-type"];
+  return typeof type === "string" && type.split(";")[0].trim().toLowerCase() === PEM_MEDIA_TYPE;
+}
+
+/**
+ * True when the Accept header names application/x-pem-file with a weight at least that of
+ * application/json (so `Accept: application/x-pem-file` and `application/x-pem-file, *\/*` get PEM;
+ * no Accept, `*\/*` or anything else gets Hydra's JSON).
+ */
+export function prefersPem(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  if (typeof accept !== "string") return false;
+  let pem = 0;
+  let json = 0;
+  for (const entry of accept.split(",")) {
+    const [type, ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!Number.isFinite(weight)) continue;
+    if (type === PEM_MEDIA_TYPE) pem = Math.max(pem, weight);
+    if (type === "application/json") json = Math.max(json, weight);
+  }
+  return pem > 0 && pem >= json;
+}

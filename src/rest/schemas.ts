@@ -7,7 +7,7 @@
  * members make a real key is the domain validator's job, so there is one place for that rule.
  * Operation ids are the seed's, like the service methods and the GraphQL fields.
  */
-import { GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
+import { DEFAULT_ECDH_CURVE, ECDH_CURVES, GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
 import { JWK_MEMBERS } from "../domain/jwk.js";
 import { MAX_NAME_LENGTH } from "../domain/names.js";
 
@@ -40,6 +40,7 @@ const MEMBER_DESCRIPTIONS: Record<(typeof JWK_MEMBERS)[number], string> = {
   dq: "RSA second factor CRT exponent, base64url",
   qi: "RSA first CRT coefficient, base64url",
   x5c: "X.509 certificate chain, standard base64 DER, the key's own certificate first",
+  "x5t#S256": "SHA-256 thumbprint of the first x5c certificate, base64url (RFC 7517 §4.9); only with x5c",
 };
 
 /** Properties in go-jose's (Hydra's) member order, which the serializer keeps. */
@@ -74,7 +75,10 @@ export const SHARED_SCHEMAS = [
     properties: {
       alg: { type: "string", description: `One of ${GENERATABLE_ALGORITHMS.join(", ")}` },
       kid: optionalString("Key id; omitted or empty: a random UUID v4"),
-      use: optionalString('"sig" or "enc"; omitted or empty: "sig"'),
+      use: optionalString('"sig" or "enc"; omitted or empty: what alg is for ("enc" for RSA-OAEP* and ECDH-ES*)'),
+      crv: optionalString(
+        `Curve of an ECDH-ES key: ${ECDH_CURVES.join(", ")}; omitted or empty: ${DEFAULT_ECDH_CURVE}`,
+      ),
       state: {
         type: ["string", "null"],
         enum: ["ACTIVE", "NEXT", null],
@@ -108,12 +112,24 @@ const setParam = { type: "string", description: `The set (1 to ${MAX_NAME_LENGTH
 const kidParam = { type: "string", description: `The key id (1 to ${MAX_NAME_LENGTH} characters)` };
 const SET_PARAMS = { type: "object", required: ["set"], properties: { set: setParam } };
 const KEY_PARAMS = { type: "object", required: ["set", "kid"], properties: { set: setParam, kid: kidParam } };
+/** PUT /keys/{set}/{kid} with a PEM body: what the PEM does not say (README, "Bring your own keys"). */
+const PEM_IMPORT_QUERY = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    alg: { type: "string", description: "PEM bodies only, required there: the algorithm, e.g. RS256 or RSA-OAEP-256" },
+    use: { type: "string", description: 'PEM bodies only: "sig" or "enc"; omitted: what alg is for' },
+  },
+};
 
 const errors = {
   "4xx": { description: "The request was refused", ...ref(ERROR_ENVELOPE) },
   "5xx": { description: "The server failed", ...ref(ERROR_ENVELOPE) },
 };
 const noContent = { 204: { type: "null", description: "Done, or there was nothing to delete" } };
+
+/** The media type of PEM text (RFC 7468): public keys out (Accept), keys and certificates in (Content-Type). */
+export const PEM_MEDIA_TYPE = "application/x-pem-file";
 
 /** Route schemas by operation id; `tags` groups them in the document. */
 export const routeSchemas = {
@@ -156,17 +172,42 @@ export const routeSchemas = {
   },
   getJsonWebKey: {
     operationId: "getJsonWebKey",
-    summary: "One key, as a set of one",
+    summary: "One key, as a set of one; with Accept: application/x-pem-file, its public key as SPKI PEM",
     tags: ["keys"],
     params: KEY_PARAMS,
-    response: { 200: { description: "A set holding the key", ...ref(JSON_WEB_KEY_SET) }, ...errors },
+    response: {
+      200: {
+        description:
+          "A set holding the key; or, when Accept prefers application/x-pem-file, the public key as SPKI PEM " +
+          "(needs keys:read only; a symmetric key has none: 406)",
+        content: {
+          "application/json": { schema: ref(JSON_WEB_KEY_SET) },
+          [PEM_MEDIA_TYPE]: { schema: { type: "string", description: "-----BEGIN PUBLIC KEY-----" } },
+        },
+      },
+      ...errors,
+    },
   },
   updateJsonWebKey: {
     operationId: "updateJsonWebKey",
-    summary: "Store a caller-supplied key under kid (upsert); a different body kid is refused",
+    summary:
+      "Store a caller-supplied key under kid (upsert); a different body kid is refused. " +
+      "A PEM body (Content-Type: application/x-pem-file, ?alg=…&use=…) imports a key and/or its certificates",
     tags: ["keys"],
     params: KEY_PARAMS,
-    body: ref(JSON_WEB_KEY),
+    querystring: PEM_IMPORT_QUERY,
+    body: {
+      content: {
+        "application/json": { schema: ref(JSON_WEB_KEY) },
+        [PEM_MEDIA_TYPE]: {
+          schema: {
+            type: "string",
+            description:
+              "PEM text: one key (PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY), CERTIFICATE blocks leaf first, or both; not encrypted",
+          },
+        },
+      },
+    },
     response: { 200: { description: "The stored key", ...ref(JSON_WEB_KEY) }, ...errors },
   },
   deleteJsonWebKey: {

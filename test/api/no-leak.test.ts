@@ -11,7 +11,7 @@
  * (any 8-character piece of it, since a parser message may quote a short excerpt), as standard
  * base64 or as hex, may appear in the log or in any error response body.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -221,6 +221,54 @@ async function exercise(api: Transport, name: TransportName): Promise<void> {
 }
 
 /** Bodies the transports cannot send: oversized and malformed, each carrying real private material. */
+/** A private JWK as PKCS#8 PEM text (its secrets registered), as an operator would import it. */
+function pemOf(jwk: Record<string, unknown>): string {
+  collectSecrets([jwk]);
+  return createPrivateKey({ key: jwk as never, format: "jwk" })
+    .export({ type: "pkcs8", format: "pem" })
+    .toString();
+}
+
+/** PEM imports through both transports: successes, and refusals whose PEM holds private material. */
+async function exercisePem(gateway: RunningGateway): Promise<void> {
+  const set = newSet();
+  const ec = pemOf(await es256());
+  const rsa = pemOf(await rsaPrivate("pem"));
+  const weak = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
+  const weakPem = pemOf(weak.export({ format: "jwk" }));
+  const damaged = ec.replace(/\n[A-Za-z0-9+/]{10}/, "\n!!!!!!!!!!");
+  const graphql = (kid: string, pem: string, alg: string) =>
+    fetch(`${gateway.origin}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation($set: String!, $kid: String, $input: ImportJsonWebKeyInput!) { importJsonWebKey(set: $set, kid: $kid, input: $input) { kid d } }`,
+        variables: { set, kid, input: { pem, alg } },
+      }),
+    }).then(async (response) => (await response.json()) as { errors?: unknown[] });
+  const rest = (kid: string, pem: string, alg: string) =>
+    fetch(`${gateway.origin}/keys/${set}/${kid}?alg=${alg}`, {
+      method: "PUT",
+      headers: { "content-type": "application/x-pem-file" },
+      body: pem,
+    }).then((response) => response.status);
+
+  expect((await graphql("ok-ec", ec, "ES256")).errors).toBeUndefined();
+  expect(await rest("ok-rsa", rsa, "PS256")).toBe(200);
+  for (const [pem, alg] of [
+    [weakPem, "RS256"],
+    [ec, "RS256"],
+    [rsa, "ES256"],
+    [damaged, "ES256"],
+    [ec + rsa, "ES256"],
+    [ec.replace("PRIVATE KEY-----\n", "PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"), "ES256"],
+    [ec, ""],
+  ]) {
+    expect((await graphql("refused", pem, alg)).errors).toHaveLength(1);
+    expect(await rest("refused", pem, alg)).toBe(400);
+  }
+}
+
 async function exerciseRawBodies(gateway: RunningGateway): Promise<void> {
   const set = newSet();
   const key = await rsaPrivate("raw");
@@ -305,6 +353,10 @@ describe.each(await providers())("on %s: no private member in debug logs or erro
 
   it("oversized and malformed bodies through both transports", async () => {
     await exerciseRawBodies(gateway);
+  });
+
+  it("PEM imports and their refusals through both transports", async () => {
+    await exercisePem(gateway);
   });
 
   it("no secret appears in the captured log or in any error body", async () => {

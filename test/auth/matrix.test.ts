@@ -23,6 +23,7 @@ import {
   type GraphQLField,
   type GraphQLOutputType,
 } from "graphql";
+import { createPrivateKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Scope } from "../../src/auth/scopes.js";
 import { createSchema } from "../../src/graphql/schema.js";
@@ -41,6 +42,7 @@ const EXPECTED_SCOPE: Record<string, Scope | "anonymous"> = {
   auditEvents: "audit:read",
   createJsonWebKeySet: "keys:write",
   updateJsonWebKey: "keys:write",
+  importJsonWebKey: "keys:write",
   updateJsonWebKeySet: "keys:write",
   deleteJsonWebKey: "keys:write",
   deleteJsonWebKeySet: "keys:write",
@@ -49,7 +51,9 @@ const EXPECTED_SCOPE: Record<string, Scope | "anonymous"> = {
   revokeJsonWebKey: "keys:write",
   jsonWebKeySetChanged: "keys:read",
 };
-const PUBLIC_MEMBERS = ["kid", "kty", "alg", "use", "crv", "e", "n", "x", "y", "x5c"];
+const PUBLIC_MEMBERS = ["kid", "kty", "alg", "use", "crv", "e", "n", "x", "y", "x5c", "x5tS256"];
+/** Derived from the public members (domain/key-forms.ts): public too. */
+const DERIVED_FORMS = ["thumbprint", "thumbprintUri", "publicKeyPem"];
 /** Lifecycle fields of JsonWebKey: public, readable wherever the key is (keys:read, or a mutation's answer). */
 const LIFECYCLE_FIELDS = [
   "state",
@@ -85,6 +89,8 @@ interface Target {
   set: string;
   kid: string;
   replacement: Record<string, unknown>;
+  /** The replacement as PKCS#8 PEM. */
+  replacementPem: string;
 }
 
 function argumentValue(argument: GraphQLArgument, target: Target): unknown {
@@ -98,6 +104,8 @@ function argumentValue(argument: GraphQLArgument, target: Target): unknown {
       return { alg: "ES256", kid: "generated" };
     case "input: JsonWebKeyInput":
       return target.replacement;
+    case "input: ImportJsonWebKeyInput":
+      return { pem: target.replacementPem, alg: "ES256" };
     case "input: JsonWebKeySetInput":
       return { keys: [target.replacement] };
     case "input: RotateJsonWebKeySetInput":
@@ -198,7 +206,11 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
   };
 
   async function newTarget(): Promise<Target> {
-    const target = { set: newSet(), kid: "k1", replacement: await es256("k1") };
+    const replacement = await es256("k1");
+    const replacementPem = createPrivateKey({ key: replacement as never, format: "jwk" })
+      .export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const target = { set: newSet(), kid: "k1", replacement, replacementPem };
     await gateway.app.service.updateJsonWebKeySet(target.set, { keys: [await es256("k1")] });
     return target;
   }
@@ -242,7 +254,9 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
 
   it("JsonWebKey's fields are the public and private members, nothing unclassified", () => {
     const fields = Object.keys((schema.getType("JsonWebKey") as { getFields(): object }).getFields());
-    expect(fields.sort()).toEqual([...PUBLIC_MEMBERS, ...LIFECYCLE_FIELDS, ...PRIVATE_MEMBERS].sort());
+    expect(fields.sort()).toEqual(
+      [...PUBLIC_MEMBERS, ...DERIVED_FORMS, ...LIFECYCLE_FIELDS, ...PRIVATE_MEMBERS].sort(),
+    );
   });
 
   it.each(TOKEN_KINDS)(
@@ -309,6 +323,43 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
         }
       }
       expect(actual).toEqual(expected);
+    },
+  );
+
+  it.each(TOKEN_KINDS)(
+    "REST public PEM (GET /keys/{set}/{kid}, Accept: application/x-pem-file) with $name: getJsonWebKey's rule",
+    async (kind) => {
+      const target = await newTarget();
+      for (const prefix of ["", "/admin"]) {
+        const response = await fetch(`${gateway.origin}${prefix}/keys/${target.set}/${target.kid}`, {
+          headers: { ...authorization(kind), accept: "application/x-pem-file" },
+        });
+        const body = await response.text();
+        expect(restOutcome(response.status), prefix).toBe(expectedOutcome("getJsonWebKey", kind));
+        if (response.ok) expect(body).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+        else expect(JSON.parse(body)).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+      }
+    },
+  );
+
+  it.each(TOKEN_KINDS)(
+    "REST PEM import (PUT /keys/{set}/{kid}, Content-Type: application/x-pem-file) with $name: updateJsonWebKey's rule",
+    async (kind) => {
+      for (const prefix of ["", "/admin"]) {
+        const target = await newTarget();
+        const before = await keyRows(database.url);
+        const response = await fetch(`${gateway.origin}${prefix}/keys/${target.set}/${target.kid}?alg=ES256`, {
+          method: "PUT",
+          headers: { ...authorization(kind), "content-type": "application/x-pem-file" },
+          body: target.replacementPem,
+        });
+        const body = await response.json();
+        expect(restOutcome(response.status), prefix).toBe(expectedOutcome("updateJsonWebKey", kind));
+        if (!response.ok) {
+          expect(body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+          expect(await keyRows(database.url), `${prefix} was refused but changed the keys`).toEqual(before);
+        }
+      }
     },
   );
 

@@ -74,8 +74,43 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
       expect(omitted).not.toEqual(empty);
     });
 
-    it('use omitted: "sig"', async () => {
+    it('use omitted: "sig" for a signature algorithm, "enc" for an encryption one', async () => {
       expect(ok(await api.createJsonWebKeySet(newSet(), { alg: "HS256" })).keys[0].use).toBe("sig");
+      expect(ok(await api.createJsonWebKeySet(newSet(), { alg: "ECDH-ES" })).keys[0].use).toBe("enc");
+    });
+
+    it("crv chooses the curve of an ECDH-ES key (P-256 by default); a crv that does not fit is refused", async () => {
+      const set = newSet();
+      const created = async (alg: string, crv?: string) =>
+        ok(await api.createJsonWebKeySet(set, { alg, ...(crv === undefined ? {} : { crv }) })).keys[0];
+      expect(await created("ECDH-ES")).toMatchObject({ kty: "EC", crv: "P-256", use: "enc" });
+      expect(await created("ECDH-ES+A128KW", "P-384")).toMatchObject({ kty: "EC", crv: "P-384" });
+      expect(await created("ECDH-ES+A256KW", "P-521")).toMatchObject({ kty: "EC", crv: "P-521" });
+      expect(await created("ECDH-ES", "X25519")).toMatchObject({ kty: "OKP", crv: "X25519" });
+      expect(await created("ECDH-ES", "")).toMatchObject({ crv: "P-256" });
+      const before = ok(await api.getJsonWebKeySet(set));
+      for (const [alg, crv] of [
+        ["ECDH-ES", "Ed25519"],
+        ["ES256", "P-384"],
+        ["RS256", "P-256"],
+      ])
+        expect(failure(await api.createJsonWebKeySet(set, { alg, crv }), "BAD_USER_INPUT").message).toMatch(
+          /curve|crv/,
+        );
+      expect(ok(await api.getJsonWebKeySet(set))).toEqual(before);
+    });
+
+    it('a signature algorithm with use "enc" is refused, naming the encryption algorithms (and the reverse)', async () => {
+      const set = newSet();
+      expect(failure(await api.createJsonWebKeySet(set, { alg: "RS256", use: "enc" }), "BAD_USER_INPUT").message).toBe(
+        'alg "RS256" is a signature algorithm, so "use" must be "sig"; to generate an encryption key (use "enc"), choose RSA-OAEP, RSA-OAEP-256, ECDH-ES, ECDH-ES+A128KW, ECDH-ES+A256KW',
+      );
+      expect(
+        failure(await api.createJsonWebKeySet(set, { alg: "RSA-OAEP-256", use: "sig" }), "BAD_USER_INPUT").message,
+      ).toMatch(
+        /^alg "RSA-OAEP-256" is an encryption or key-management algorithm, so "use" must be "enc"; to generate a signature key \(use "sig"\), choose RS256, /,
+      );
+      failure(await api.getJsonWebKeySet(set), "NOT_FOUND");
     });
 
     it("a kid already in the set is a CONFLICT and nothing changes", async () => {
@@ -87,8 +122,15 @@ describe.each(matrix)("on %s through %s", (provider, transportName) => {
 
     it.each(GENERATABLE_ALGORITHMS)("generates %s with alg, use, kid, kty (and dp, dq, qi for RSA)", async (alg) => {
       const [key] = ok(await api.createJsonWebKeySet(newSet(), { alg })).keys;
-      expect(key).toMatchObject({ alg, use: "sig", kid: expect.stringMatching(UUID_V4) });
-      const expectedKty = alg.startsWith("HS") ? "oct" : alg.startsWith("ES") ? "EC" : alg === "EdDSA" ? "OKP" : "RSA";
+      const use = alg.startsWith("RSA-") || alg.startsWith("ECDH") ? "enc" : "sig";
+      expect(key).toMatchObject({ alg, use, kid: expect.stringMatching(UUID_V4) });
+      const expectedKty = alg.startsWith("HS")
+        ? "oct"
+        : alg.startsWith("ES") || alg.startsWith("ECDH")
+          ? "EC"
+          : alg === "EdDSA"
+            ? "OKP"
+            : "RSA";
       expect(key.kty).toBe(expectedKty);
       if (expectedKty === "RSA") for (const member of ["dp", "dq", "qi"]) expect(key[member]).toBeTruthy();
     });

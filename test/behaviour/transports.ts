@@ -43,6 +43,7 @@ export interface GenerateInput {
   alg: string;
   kid?: string;
   use?: string;
+  crv?: string;
 }
 
 export interface Transport {

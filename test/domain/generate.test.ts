@@ -1,7 +1,14 @@
-import { importJWK, jwtVerify, SignJWT } from "jose";
+import { CompactEncrypt, compactDecrypt, importJWK, jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RSA_BITS, GENERATABLE_ALGORITHMS, HMAC_KEY_BYTES, CURVE_OF } from "../../src/domain/algorithms.js";
-import { UnsupportedAlgorithmError } from "../../src/errors.js";
+import {
+  DEFAULT_RSA_BITS,
+  ECDH_CURVES,
+  ENCRYPTION_ALGORITHMS,
+  HMAC_KEY_BYTES,
+  CURVE_OF,
+  SIGNATURE_ALGORITHMS,
+} from "../../src/domain/algorithms.js";
+import { InvalidKeyError, UnsupportedAlgorithmError } from "../../src/errors.js";
 import { generateJwk } from "../../src/domain/generate.js";
 import { normalizeJwk, toPublicJwk, type Jwk } from "../../src/domain/jwk.js";
 import { validateJwk } from "../../src/domain/validate.js";
@@ -30,8 +37,54 @@ async function signAndVerify(key: Jwk): Promise<void> {
   expect(protectedHeader.kid).toBe(key.kid);
 }
 
+/** Encrypts to the public form of the generated key and decrypts with the private key. */
+async function encryptAndDecrypt(key: Jwk): Promise<void> {
+  const alg = key.alg as string;
+  const jwe = await new CompactEncrypt(new TextEncoder().encode("generate.test"))
+    .setProtectedHeader({ alg, enc: "A256GCM", kid: key.kid })
+    .encrypt(await importJWK({ ...toPublicJwk(key) }, alg));
+  const { plaintext } = await compactDecrypt(jwe, await importJWK({ ...key }, alg));
+  expect(new TextDecoder().decode(plaintext)).toBe("generate.test");
+}
+
 describe("generateJwk", () => {
-  describe.each(GENERATABLE_ALGORITHMS)("%s", (alg) => {
+  describe.each(ENCRYPTION_ALGORITHMS)("%s", (alg) => {
+    it('generates a key that encrypts and decrypts, use "enc", RSA-4096-sized for RSA (FAST here) and P-256 for ECDH', async () => {
+      const key = await generateJwk({ alg, kid: `kid-${alg}`, use: "enc" }, FAST);
+      expect(key).toMatchObject({ alg, use: "enc", kty: alg.startsWith("RSA") ? "RSA" : "EC" });
+      if (key.kty === "EC") expect(key.crv).toBe("P-256");
+      await encryptAndDecrypt(key);
+      expect(JSON.stringify(validateJwk(key))).toBe(JSON.stringify(key));
+    });
+  });
+
+  it.each(ECDH_CURVES)("ECDH-ES keys on %s (crv)", async (crv) => {
+    const key = await generateJwk({ alg: "ECDH-ES+A128KW", kid: "k", use: "enc", crv });
+    expect(key).toMatchObject({ crv, kty: crv === "X25519" ? "OKP" : "EC", use: "enc" });
+    await encryptAndDecrypt(key);
+    expect(JSON.stringify(validateJwk(key))).toBe(JSON.stringify(key));
+  });
+
+  it.each([
+    ["ECDH-ES", "Ed25519", /cannot be generated for ECDH-ES; choose P-256, P-384, P-521, X25519 \(default P-256\)/],
+    ["ECDH-ES", "secp256k1", /cannot be generated for ECDH-ES/],
+    ["ES256", "P-384", /ES256 keys are generated on P-256 only/],
+    ["RS256", "P-256", /RS256 keys have no curve/],
+    ["RSA-OAEP-256", "X25519", /RSA-OAEP-256 keys have no curve/],
+  ])("%s with crv %s is refused (UNSUPPORTED_CURVE)", async (alg, crv, message) => {
+    const attempt = generateJwk({ alg, kid: "k", use: "enc", crv }, FAST);
+    await expect(attempt).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(attempt).rejects.toMatchObject({
+      reason: "UNSUPPORTED_CURVE",
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it("a crv equal to a signature algorithm's own curve is accepted", async () => {
+    expect((await generateJwk({ alg: "ES384", kid: "k", use: "sig", crv: "P-384" })).crv).toBe("P-384");
+  });
+
+  describe.each(SIGNATURE_ALGORITHMS)("%s", (alg) => {
     it("generates a key that signs and verifies", async () => {
       const key = await generateJwk({ alg, kid: `kid-${alg}`, use: "sig" }, FAST);
       await signAndVerify(key);
@@ -101,7 +154,7 @@ describe("generateJwk", () => {
     await expect(generateJwk({ alg: "ES256", kid: "", use: "sig" })).rejects.toThrow(TypeError);
   });
 
-  it.each(["HS1", "rs256", "none", "", "RSA-OAEP", "ES256K", "Ed25519", "A128KW"])(
+  it.each(["HS1", "rs256", "none", "", "RSA-OAEP-384", "ECDH-ES+A192KW", "ES256K", "Ed25519", "A128KW"])(
     "an algorithm outside the generatable list (%j) is refused as unsupported",
     async (alg) => {
       const attempt = generateJwk({ alg, kid: "k", use: "sig" }, FAST);

@@ -444,12 +444,27 @@ describe("OKP", () => {
     refuse({ ...edA, d: encodeBase64url(bytesOf(edA.d).subarray(1)) }, "OKP_D_MISMATCH", "exactly 32 bytes");
   });
 
-  it.each(["X25519", "Ed448", "X448", "P-256"])("OKP curve %s is refused; only Ed25519 is served", (crv) => {
-    refuse({ ...publicOf(edA), crv }, "UNSUPPORTED_CURVE", "OKP keys must use Ed25519");
+  it.each(["Ed448", "X448", "P-256"])("OKP curve %s is refused; only Ed25519 and X25519 are served", (crv) => {
+    refuse({ ...publicOf(edA), crv }, "UNSUPPORTED_CURVE", "OKP keys must use Ed25519 or X25519");
   });
 
-  it("a real X25519 key is refused as an unsupported curve", () => {
-    refuse(x25519, "UNSUPPORTED_CURVE", "Curve X25519 is not supported");
+  it("a real X25519 key is accepted, private and public, with ECDH-ES algorithms", () => {
+    expect(validateJwk(x25519)).toEqual(normalizeJwk(x25519 as unknown as Jwk));
+    expect(validateJwk(publicOf(x25519))).toEqual(normalizeJwk(publicOf(x25519) as unknown as Jwk));
+    for (const alg of ["ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A256KW"])
+      expect(validateJwk({ ...x25519, alg, use: "enc" }).alg).toBe(alg);
+  });
+
+  it("an X25519 d that does not derive x is refused", () => {
+    refuse(
+      { ...x25519, x: edA.x },
+      "OKP_D_MISMATCH",
+      'The X25519 private key "d" does not belong to the public key "x"',
+    );
+  });
+
+  it("an X25519 key with a signature alg is refused", () => {
+    refuse({ ...x25519, alg: "EdDSA" }, "ALG_KEY_MISMATCH", 'not OKP "X25519"');
   });
 });
 
@@ -760,12 +775,15 @@ describe.skipIf(!hasOpenssl)("x5c", () => {
     refuse({ ...publicOf(rsaA), x5c: Array(11).fill(rsaCert) }, "BAD_X5C", "1 to 10 certificates");
   });
 
-  it("x5t and x5t#S256 that match the leaf are accepted and not stored", () => {
+  it("x5t and x5t#S256 that match the leaf are accepted; x5t#S256 is kept, x5t (SHA-1) is not stored", () => {
     const der = Buffer.from(rsaCert, "base64");
     const x5t = createHash("sha1").update(der).digest("base64url");
     const x5tS256 = createHash("sha256").update(der).digest("base64url");
     const result = validateJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], x5t, "x5t#S256": x5tS256 });
-    expect(result).toEqual(normalizeJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert] } as unknown as Jwk));
+    expect(result).toEqual(
+      normalizeJwk({ ...publicOf(rsaA), x5c: [rsaCert, rsaBCert], "x5t#S256": x5tS256 } as unknown as Jwk),
+    );
+    expect(Object.keys(result).at(-1)).toBe("x5t#S256");
   });
 
   it("a mismatched x5t#S256 is refused", () => {

@@ -63,6 +63,11 @@ const REFUSED_ALGORITHMS: ReadonlyMap<string, string> = new Map([
   ["RSA1_5", "RSAES-PKCS1-v1_5 is open to padding-oracle attacks (RFC 8725 §3.2); use RSA-OAEP-256"],
 ]);
 
+/** What `alg` is for ("sig" or "enc"), or undefined when jwk-gateway does not know it. */
+export function useOfAlgorithm(alg: string): KeyUse | undefined {
+  return ALGORITHMS.get(alg)?.use;
+}
+
 // ---------------------------------------------------------------------------------------------
 // alg and use
 

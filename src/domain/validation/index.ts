@@ -34,6 +34,7 @@ export { MAX_KEY_BYTES, MAX_KID_LENGTH } from "./members.js";
 export { OCT_MIN_BYTES } from "./oct.js";
 export { RSA_MAX_BITS, RSA_MAX_EXPONENT, RSA_MIN_BITS, RSA_MIN_EXPONENT, RSA_PRIME_SIZE_SPREAD } from "./rsa.js";
 export { MAX_X5C_CERTIFICATES } from "./x5c.js";
+export { useOfAlgorithm } from "./algorithm-rules.js";
 
 /** Most keys in one set (README, "Limits"). */
 export const MAX_KEYS_PER_SET = 50;

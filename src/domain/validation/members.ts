@@ -20,7 +20,7 @@ export const MAX_KID_LENGTH = MAX_NAME_LENGTH;
 // Members
 
 export type Member = (typeof JWK_MEMBERS)[number];
-export type StringMember = Exclude<Member, "x5c" | "kty">;
+export type StringMember = Exclude<Member, "x5c" | "kty" | "x5t#S256">;
 
 const COMMON_MEMBERS = ["kty", "kid", "alg", "use"] as const satisfies readonly Member[];
 export const RSA_PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi"] as const satisfies readonly Member[];
@@ -89,6 +89,7 @@ export function readMembers(input: JwkInput, kty: KeyType): Jwk {
       );
     }
     if (!KNOWN_MEMBERS.has(name)) continue; // dropped silently, as Hydra does
+    if (name === "x5t#S256") continue; // a thumbprint, not key material: checkX5t checks and keeps it
     if (!MEMBERS_OF[kty].has(name as Member)) {
       foreign.push(name);
       continue;

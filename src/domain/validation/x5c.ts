@@ -27,7 +27,10 @@ export function checkX5c(key: Jwk): void {
   }
 }
 
-/** `x5t` / `x5t#S256` must be the canonical base64url SHA-1 / SHA-256 of the leaf DER; then dropped. */
+/**
+ * `x5t` / `x5t#S256` must be the canonical base64url SHA-1 / SHA-256 of the leaf DER. `x5t#S256` is
+ * then kept (a public member, how certificates are matched today); `x5t` (SHA-1) is dropped.
+ */
 export function checkX5t(input: JwkInput, key: Jwk): void {
   for (const [member, hash] of [
     ["x5t", "sha1"],
@@ -48,7 +51,13 @@ export function checkX5t(input: JwkInput, key: Jwk): void {
         `Member "${member}" must be the base64url ${hash === "sha1" ? "SHA-1" : "SHA-256"} of the first "x5c" certificate (RFC 7517 §4.8, §4.9)`,
       );
     }
+    if (member === "x5t#S256") key[member] = value;
   }
+}
+
+/** The `x5t#S256` of a certificate given as standard base64 DER (an x5c entry). */
+export function x5tS256Of(certificate: string): string {
+  return createHash("sha256").update(Buffer.from(certificate, "base64")).digest("base64url");
 }
 
 function parseCertificate(encoded: string, index: number): X509Certificate {

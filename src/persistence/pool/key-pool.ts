@@ -45,7 +45,7 @@
  * (its key is never written), and close() waits for a statement of the filler already on its way.
  */
 import { randomUUID } from "node:crypto";
-import { DEFAULT_RSA_BITS } from "../../domain/algorithms.js";
+import { DEFAULT_RSA_BITS, defaultUseOf } from "../../domain/algorithms.js";
 import { KeyIntegrityError } from "../../errors.js";
 import { generateJwk, type GenerateJwkRequest, type GenerateOptions } from "../../domain/generate.js";
 import type { GenerationLimiter } from "../../domain/generation-limiter.js";
@@ -288,7 +288,11 @@ export class KeyPool {
   /** One key's material, generated at background priority and checked like every generated key. */
   private async generate(pool: Pool): Promise<Material> {
     const generation = this.limiter.run(
-      () => generateJwk({ alg: pool.alg, kid: PLACEHOLDER_KID, use: "sig" }, { rsaModulusLength: pool.modulusLength }),
+      () =>
+        generateJwk(
+          { alg: pool.alg, kid: PLACEHOLDER_KID, use: defaultUseOf(pool.alg) },
+          { rsaModulusLength: pool.modulusLength },
+        ),
       "background",
       this.stop.signal,
     );
