@@ -10,8 +10,6 @@ export type ImportJsonWebKeyInput = {
   alg: string;
   /** PEM text: PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY and/or CERTIFICATE blocks (not encrypted) */
   pem: string;
-  /** ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation) */
-  state?: JsonWebKeyState | null | undefined;
   /** Intended use; omitted or empty: what alg is for (sig or enc) */
   use?: string | null | undefined;
 };
@@ -76,6 +74,8 @@ export type JsonWebKeySetGeneratorRequest = {
   crv?: string | null | undefined;
   /** Key id; omitted or empty: a random UUID v4 */
   kid?: string | null | undefined;
+  /** ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation) */
+  state?: JsonWebKeyState | null | undefined;
   /** Intended use; omitted or empty: what alg is for ("sig", or "enc" for RSA-OAEP* and ECDH-ES*) */
   use?: string | null | undefined;
 };

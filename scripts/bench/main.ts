@@ -17,7 +17,7 @@ import { freshPostgres, freshSqlite, postgresUnavailable, type BenchDatabase } f
 import { DEFAULT_KEY_POOL_SIZE, defaultKeyGenerationConcurrency } from "../../src/config.js";
 import { chart, consoleTable, markdown, type Machine, type Run } from "./report.js";
 import { startChild, type Child } from "./rpc.js";
-import { READ_SET, runScenarios, type DbResult, type Settings } from "./scenarios.js";
+import { READ_SET, ROTATING_SETS, runScenarios, type DbResult, type Settings } from "./scenarios.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -36,7 +36,7 @@ const { values: options } = parseArgs({
     growth: { type: "string", default: "1,10,100,1000,10000" },
     "log-level": { type: "string", default: "warn" },
     "no-write": { type: "boolean", default: false },
-    /** Comma-separated scenarios (read,create,rsa,isolation,growth) for a quick partial run; implies --no-write. */
+    /** Comma-separated scenarios (read,create,rsa,isolation,growth,rotation) for a quick partial run; implies --no-write. */
     only: { type: "string" },
     /** Re-renders BENCHMARKS.md and bench/chart.svg from bench/last-run.json without measuring. */
     "render-only": { type: "boolean", default: false },
@@ -112,7 +112,7 @@ for (const kind of wanted) {
         DATABASE_URL: current.url,
         MIGRATE_ON_START: "true",
         SECRETS_SYSTEM: BENCH_SECRETS_SYSTEM,
-        JWKS_BROADCAST_SETS: READ_SET,
+        JWKS_BROADCAST_SETS: [READ_SET, ...ROTATING_SETS].join(","),
         LOG_LEVEL: logLevel,
       },
       // The process environment too: graphql-js (among others) reads process.env.NODE_ENV itself

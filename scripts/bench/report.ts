@@ -2,7 +2,7 @@
  * Output of `npm run bench`: the console table, BENCHMARKS.md and bench/chart.svg (hand-written SVG).
  */
 import type { Check, DbResult } from "./scenarios.js";
-import { AUDIT_PROBE_REQUESTS, GROWTH_SLOPE_LIMIT, READ_ROUTES, READ_SET_ALGS, VALIDATION_REPEATS } from "./scenarios.js";
+import { AUDIT_PROBE_REQUESTS, GROWTH_SLOPE_LIMIT, median, READ_ROUTES, READ_SET_ALGS, VALIDATION_REPEATS } from "./scenarios.js";
 import type { LoadResult } from "./load.js";
 import type { ProfileSummary } from "./profile.js";
 import { PRIME_ROUNDS } from "../../src/domain/rsa-checks.js";
@@ -167,6 +167,27 @@ function rows(db: DbResult): Row[] {
       gateway: `${rps(iso.loaded)}, ${lat(iso.loaded)}`,
       limit: `idle ${rps(iso.idle)}`,
       figure: `${fixed(iso.ratio, 2)}×`,
+    });
+  }
+  if (db.rotation) {
+    const r = db.rotation;
+    judged("rotation.es256", {
+      scenario: "rotate ES256 (GraphQL) vs create ES256",
+      gateway: `rotate ${lat(r.rotateEs256)}, ${int(r.rotateEs256.okRps)}/s`,
+      limit: `create ${lat(r.createEs256)}, ${int(r.createEs256.okRps)}/s`,
+      figure: `${fixed(r.es256Ratio, 2)}×`,
+    });
+    judged("rotation.rs256", {
+      scenario: `rotate RS256-4096 vs create (${r.rsaRotateMs.length} sequential, key pool)`,
+      gateway: `rotate p50 ${ms(median(r.rsaRotateMs))}`,
+      limit: `create p50 ${ms(median(r.rsaCreateMs))}`,
+      figure: `${fixed(r.rsaRatio, 2)}×`,
+    });
+    judged("rotation.jwks", {
+      scenario: `JWKS reads while 10 sets rotate every second (${int(r.rotations)} rotations)`,
+      gateway: `${rps(r.jwksRotating)}, ${lat(r.jwksRotating)}`,
+      limit: `idle ${rps(r.jwksIdle)}`,
+      figure: `${fixed(r.jwksRatio, 2)}×`,
     });
   }
   for (const point of db.growth) {

@@ -51,6 +51,10 @@ export const READ_ROUTES = ["graphql", "rest", "restPublic", "jwks"] as const;
 export const AUDIT_PROBE_REQUESTS = 10;
 
 export const READ_QUERY = "query Read($set: String!) { getJsonWebKeySet(set: $set) { set keys { kid kty alg use crv x y n e } } }";
+export const ROTATE_MUTATION =
+  "mutation Rotate($set: String!, $input: RotateJsonWebKeySetInput) { rotateJsonWebKeySet(set: $set, input: $input) { set signingKey { kid } } }";
+/** Sets the rotation scenario rotates every second while the JWKS is read; main.ts broadcasts them. */
+export const ROTATING_SETS = Array.from({ length: 10 }, (_, i) => `bench.rotating.${i}`);
 export const CREATE_MUTATION =
   "mutation Create($set: String!, $input: JsonWebKeySetGeneratorRequest!) { createJsonWebKeySet(set: $set, input: $input) { set keys { kid } } }";
 
@@ -131,6 +135,20 @@ export interface DbResult {
   pool?: { before: number | null; after: number | null; size: string };
   /** Bytes of each read response the bare route replays. */
   readBytes: Partial<Record<BareRoute, number>>;
+  /** Key rotation (README, "Key rotation"): a rotation against a create of the same alg, and JWKS reads while sets rotate. */
+  rotation?: {
+    createEs256: LoadResult;
+    rotateEs256: LoadResult;
+    es256Ratio: number;
+    rsaCreateMs: number[];
+    rsaRotateMs: number[];
+    rsaRatio: number;
+    jwksIdle: LoadResult;
+    jwksRotating: LoadResult;
+    jwksRatio: number;
+    rotations: number;
+    rotationFailures: number;
+  };
 }
 
 interface ServerStats {
@@ -436,6 +454,90 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     }
   });
 
+  // ---- rotation: rotate vs create of the same alg; JWKS reads while 10 broadcast sets rotate every second ----
+  if (!settings.only || settings.only.has("rotation")) await timed("rotation", async () => {
+    const rotateOnce = async (set: string, alg: string): Promise<number> => {
+      const started = performance.now();
+      const response = await fetch(`${server.origin}/graphql`, {
+        method: "POST",
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ query: ROTATE_MUTATION, variables: { set, input: { alg } } }),
+      });
+      const body = await response.text();
+      if (!response.ok || graphqlFailed(body)) throw new Error(`rotation failed: ${response.status} ${body.slice(0, 300)}`);
+      return performance.now() - started;
+    };
+    // ES256 under the create load's concurrency; rotations of one set queue, so each connection has its sets.
+    const esSets = Array.from({ length: 64 }, (_, i) => `bench.rotate.es256.${runId}.${i}`);
+    for (const set of esSets) await server.call("seed", { set, alg: "ES256", count: 1, kidPrefix: `${set}-` });
+    let next = 0;
+    // One request at a time: the time one rotation takes against one create (concurrent creates share
+    // group commits on SQLite; rotations of different sets are separate transactions).
+    const createEs256 = await load({ ...createSpec("ES256", "bench.rotation.create.es256"), connections: 1 });
+    const rotateEs256 = await load({
+      ...createSpec("ES256", "unused"),
+      connections: 1,
+      bodyPerRequest: () => JSON.stringify({ query: ROTATE_MUTATION, variables: { set: esSets[next++ % esSets.length], input: { alg: "ES256" } } }),
+    });
+    // RS256-4096, sequential and interleaved, both served by the key pool when it has keys.
+    const rsaSet = `bench.rotate.rs256.${runId}`;
+    await createRsa(rsaSet);
+    const rsaCreateMs: number[] = [];
+    const rsaRotateMs: number[] = [];
+    // Each measured call finds a pooled key, as a create does when the pool keeps up.
+    const poolReady = async () => {
+      for (let waited = 0; waited < 30_000; waited += 200) {
+        const pooled = (await server.call<ServerStats>("stats")).pooledRs256;
+        if (pooled === null || pooled > 0) return;
+        await sleep(200);
+      }
+    };
+    for (let i = 0; i < settings.rsaSamples; i++) {
+      await poolReady();
+      rsaCreateMs.push(await createRsa("bench.rotation.create.rs256"));
+      await poolReady();
+      rsaRotateMs.push(await rotateOnce(rsaSet, "RS256"));
+    }
+    // JWKS: idle, then while every broadcast rotating set rotates once a second.
+    for (const set of ROTATING_SETS) await server.call("seed", { set, alg: "ES256", count: 1, kidPrefix: `${set}-${runId}-` });
+    const jwksSpec = () => readSpecs.jwks(server.origin);
+    const jwksIdle = await load(jwksSpec());
+    let rotating = true;
+    let rotations = 0;
+    let rotationFailures = 0;
+    const rotator = (async () => {
+      while (rotating) {
+        const tick = sleep(1000);
+        const done = await Promise.allSettled(ROTATING_SETS.map((set) => rotateOnce(set, "ES256")));
+        rotations += done.filter((outcome) => outcome.status === "fulfilled").length;
+        rotationFailures += done.filter((outcome) => outcome.status === "rejected").length;
+        await tick;
+      }
+    })();
+    let jwksRotating: LoadResult;
+    try {
+      // The rotations keep the server busy: it is not waited for between runs.
+      jwksRotating = await load({ ...jwksSpec(), target: undefined });
+    } finally {
+      rotating = false;
+      await rotator;
+    }
+    result.rotation = {
+      createEs256,
+      rotateEs256,
+      es256Ratio: rotateEs256.latency.mean / createEs256.latency.mean,
+      rsaCreateMs,
+      rsaRotateMs,
+      rsaRatio: median(rsaRotateMs) / median(rsaCreateMs),
+      jwksIdle,
+      jwksRotating,
+      jwksRatio: jwksRotating.rps / jwksIdle.rps,
+      rotations,
+      rotationFailures,
+    };
+    log(`${kind}: rotation ES256 ${rotateEs256.latency.mean.toFixed(1)} ms vs create ${createEs256.latency.mean.toFixed(1)} ms; RS256 p50 ${median(rsaRotateMs).toFixed(0)} vs ${median(rsaCreateMs).toFixed(0)} ms; JWKS ${jwksRotating.rps.toFixed(0)} vs ${jwksIdle.rps.toFixed(0)} req/s (${rotations} rotations)`);
+  });
+
   result.checks = checksOf(result);
 
   // ---- profiles: one extra, separately measured pass per missed target (and the largest growth size) ----
@@ -509,6 +611,13 @@ function checksOf(result: DbResult): Check[] {
     add({ id: "validate.rsa", label: "slowest RSA key validation (RSA-8192, crafted keys) / one RSA-8192 signature", value: result.validation.ratio, target: VALIDATION_LIMIT_SIGNATURES, kind: "max", inclusive: true, unit: "×" });
   }
   if (result.rsa) add({ id: "rsa.p50", label: "RSA-4096 create p50", value: result.rsa.createP50, target: 50, kind: "max", inclusive: true, unit: " ms" });
+  if (result.rotation) {
+    const r = result.rotation;
+    const rotationFailures = { requests: r.rotations + r.rotationFailures, errors: r.rotationFailures } as LoadResult;
+    add({ id: "rotation.es256", label: "ES256 rotation latency / ES256 create latency", value: r.es256Ratio, target: 2, kind: "max", inclusive: true, unit: "×" }, r.createEs256, r.rotateEs256);
+    add({ id: "rotation.rs256", label: "RS256-4096 rotation p50 / create p50 (key pool)", value: r.rsaRatio, target: 2, kind: "max", inclusive: true, unit: "×" });
+    add({ id: "rotation.jwks", label: "JWKS reads while 10 sets rotate every second / idle", value: r.jwksRatio, target: 0.8, kind: "min", unit: "×" }, r.jwksIdle, r.jwksRotating, rotationFailures);
+  }
   if (result.growth.length > 1) {
     const worst = Math.max(...result.growth.map((point) => point.slope ?? 0));
     add({ id: "growth.linear", label: "read latency growth with keys in the set (worst log-log slope)", value: worst, target: GROWTH_SLOPE_LIMIT, kind: "max", inclusive: true, unit: "" }, ...result.growth.map((point) => point.load));

@@ -23,6 +23,12 @@ export class JsonWebKeySetGeneratorRequestInput {
     description: `Curve of an ECDH-ES key: ${ECDH_CURVES.join(", ")}; omitted or empty: ${DEFAULT_ECDH_CURVE}. Other algorithms have their own curve or none`,
   })
   crv?: string | null;
+
+  @Field(() => JsonWebKeyState, {
+    nullable: true,
+    description: "ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation)",
+  })
+  state?: KeyState | null;
 }
 
 @InputType("ImportJsonWebKeyInput", {
@@ -40,12 +46,6 @@ export class ImportJsonWebKeyInput {
 
   @Field(() => String, { nullable: true, description: "Intended use; omitted or empty: what alg is for (sig or enc)" })
   use?: string | null;
-
-  @Field(() => JsonWebKeyState, {
-    nullable: true,
-    description: "ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation)",
-  })
-  state?: KeyState | null;
 }
 
 @InputType("RotateJsonWebKeySetInput", { description: "How to rotate a set" })

@@ -72,7 +72,7 @@ describe.each(await providers())("key lifecycle on %s", (provider) => {
       const firstPublished = new Map<string, number>(); // kid → first moment it was seen in the JWKS
       const revoked = new Set<string>();
       const signers: string[] = [];
-      const step = DAY_MS / 4;
+      const step = DAY_MS / 2;
       for (let elapsed = 0; signers.length < 13; elapsed += step) {
         if (elapsed > 400 * DAY_MS) throw new Error(`only ${signers.length - 1} rotations in 400 simulated days`);
         clock.advance(step);
@@ -126,7 +126,7 @@ describe.each(await providers())("key lifecycle on %s", (provider) => {
       const metrics = await (await fetch(`${gateway.origin}/metrics`)).text();
       expect(metrics).toMatch(/jwkgw_lifecycle_steps_total\{step="rotate",trigger="scheduler"\} 12/);
       expect(metrics).toMatch(/jwkgw_lifecycle_steps_total\{step="publish-next",trigger="scheduler"\} 12/);
-    });
+    }, 180_000);
   });
 
   describe("rotation by hand, guard rails and policy rules", () => {
@@ -294,7 +294,7 @@ describe.each(await providers())("key lifecycle on %s", (provider) => {
       [{ alg: "ES256", retirementPeriodSeconds: -1 }, "NEGATIVE_PERIOD"],
       [{ alg: "ES256", rotationPeriodSeconds: 30, publishAheadSeconds: 0 }, "ROTATION_PERIOD_TOO_SHORT"],
       [{ alg: "none" }, "UNSUPPORTED_ALGORITHM"],
-      [{ alg: "RSA-OAEP" }, "UNSUPPORTED_ALGORITHM"],
+      [{ alg: "A256GCM" }, "UNSUPPORTED_ALGORITHM"],
     ])("the policy %j is refused with BAD_USER_INPUT (%s), nothing stored", async (policy, reason) => {
       const set = newSet();
       await gateway.app.service.createJsonWebKeySet(set, { alg: "ES256" });
