@@ -48,7 +48,8 @@ async function graphql(origin: string, query: string) {
   return response.json();
 }
 
-describe("npm start", () => {
+// Each test starts two or three gateway processes (tsx compiles at start): slow on a loaded machine.
+describe("npm start", { timeout: 90_000 }, () => {
   let workdir: string;
   beforeAll(async () => {
     workdir = await mkdtemp(join(tmpdir(), "jwkgw-start-"));
