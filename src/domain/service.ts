@@ -450,13 +450,15 @@ export class JsonWebKeyService {
         if (removed) this.changed(set);
         return removed;
       }
+      let removed = false;
       const step = await this.lifecycleChange(set, "deleteJsonWebKey", async (records, policy, now) => {
-        if (!records.some((other) => other.key.kid === kid)) return undefined;
+        removed = records.some((other) => other.key.kid === kid);
+        if (!removed) return undefined; // deleted meanwhile: nothing to do, as the seed's delete
         const takeOver = successionOf(set, kid, records, policy, now, "delete");
         return { write: { remove: [kid], ...takeOver.write }, audit: [audit()], step: takeOver.step };
       });
       if (step) this.stepped(step, "manual");
-      return true;
+      return removed;
     });
   }
 
