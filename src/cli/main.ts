@@ -7,9 +7,6 @@
 import { Command, CommanderError } from "commander";
 import { CliFailure, EXIT } from "./keys/exit-codes.js";
 import { defineKeysCommand } from "./keys/commands.js";
-import { runMigrate } from "./migrate.js";
-import { runRotate } from "./rotate.js";
-import { runToken } from "./token.js";
 
 export interface CliIo {
   /** One block of standard output (a line, or several joined by newlines). */
@@ -35,7 +32,8 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
 
   defineKeysCommand(program.command("keys"), { env, io });
 
-  // The database commands keep the arguments they always had; commander only adds --help.
+  // The database commands keep the arguments they always had; commander only adds --help. They are
+  // loaded when run: `keys` commands need neither Prisma nor the sealing code, and start faster without.
   const passThrough = (command: Command, usage: string, run: (args: string[]) => Promise<number>) =>
     command
       .argument("[args...]")
@@ -56,7 +54,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       "  token revoke <id|name>",
       "Exit status: 0 ok, 1 failure, 2 bad usage.",
     ].join("\n"),
-    (args) => runToken(args, env, io),
+    async (args) => (await import("./token.js")).runToken(args, env, io),
   );
   const secrets = program.command("secrets").description("the secrets that seal keys at rest (SECRETS_SYSTEM)");
   passThrough(
@@ -67,7 +65,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       "  --batch-size <n>    rows per transaction (default 100)",
       "Exit status: 0 when every key is sealed by the first secret, 1 failure, 2 bad usage.",
     ].join("\n"),
-    (args) => runRotate(args, env, io),
+    async (args) => (await import("./rotate.js")).runRotate(args, env, io),
   );
   passThrough(
     program.command("migrate").description("database migrations (on DATABASE_URL)"),
@@ -78,7 +76,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       "  migrate create <name>    write a migration for DATABASE_URL's provider from prisma/models",
       "Exit status: 0 ok, 1 failure or not up to date, 2 bad usage.",
     ].join("\n"),
-    (args) => runMigrate(args, env, io),
+    async (args) => (await import("./migrate.js")).runMigrate(args, env, io),
   );
 
   try {

@@ -19,7 +19,6 @@ import {
   GetJsonWebKeySetDocument,
   type CliKeyFragment,
   type CliKeySetQuery,
-  type JsonWebKeyState,
   type RotationPolicyFieldsFragment,
 } from "../../../client/gql/graphql.js";
 import { parseDuration } from "../../auth/tokens.js";
@@ -120,17 +119,14 @@ export function defineKeysCommand(keys: Command, context: KeysContext): Command 
     .requiredOption("--alg <alg>", "the algorithm the key is for, e.g. RS256, ES256, EdDSA")
     .option("--kid <kid>", "the key's id (default: its RFC 7638 thumbprint)")
     .option("--use <use>", "sig or enc (default: what alg is for)")
-    .addOption(
-      new Option("--state <state>", "ACTIVE signs at once, NEXT is published ahead").choices(["ACTIVE", "NEXT"]),
-    )
     .action(
       run(async (gateway, options, set: string, file: string) => {
-        const { alg, kid, use, state } = options as GlobalOptions & Record<string, string | undefined>;
+        const { alg, kid, use } = options as GlobalOptions & Record<string, string | undefined>;
         const pem = readPem(file);
         const { importJsonWebKey: key } = await gateway.request(CliImportKeyDocument, {
           set,
           kid,
-          input: { pem, alg: alg!, use, state: state as JsonWebKeyState | undefined },
+          input: { pem, alg: alg!, use },
         });
         io.out(options.json ? json({ set, ...key }) : `imported\n${describeKey(set, key)}`);
       }),
