@@ -1,7 +1,8 @@
 /**
  * `npm run db:migrate*`: database migrations through the wasm schema engine, because the Prisma CLI's
  * `migrate` commands need a native engine binary that is not installed with the packages
- * (src/persistence/db/migrate.ts). scripts/migrate.ts is the CLI; this module compiles with the app.
+ * (src/persistence/db/migrate.ts). This is `jwk-gateway migrate` (src/cli/main.ts); the npm scripts
+ * are its aliases.
  *
  *   npm run db:migrate                      apply pending migrations (like `prisma migrate deploy`)
  *   npm run db:migrate:create -- <name>     write prisma/<provider>/migrations/<UTC timestamp>_<name>/
@@ -28,7 +29,8 @@ export interface MigrateIo {
   err(line: string): void;
 }
 
-const USAGE = "usage: tsx scripts/migrate.ts deploy | create <name> | status";
+const USAGE =
+  "usage: jwk-gateway migrate deploy | create <name> | status (npm run db:migrate, db:migrate:create, db:migrate:status)";
 
 /** Exit status: 0 on success (status: up to date), 1 on failure or a database that is not up to date, 2 on bad usage. */
 export async function runMigrate(

@@ -1,6 +1,6 @@
 /**
- * `npm run keys:rotate`: re-seals every stored key that is not sealed by SECRETS_SYSTEM's first
- * secret (scripts/rotate.ts is the CLI; this module compiles with the app, see README, "Encryption at rest").
+ * `jwk-gateway secrets rotate` (alias `npm run keys:rotate`): re-seals every stored key that is not sealed
+ * by SECRETS_SYSTEM's first secret (README, "Encryption at rest").
  *
  *   keys:rotate                    check the keyring (canaries, unknown kek ids), write the current
  *                                  secret's canary, re-seal in batches, print progress and counts

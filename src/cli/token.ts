@@ -1,6 +1,6 @@
 /**
- * `npm run token`: issues, lists and revokes API tokens (scripts/token.ts is the CLI; this module
- * compiles with the app). Reads DATABASE_URL like the gateway; see README, "Access control".
+ * `jwk-gateway token` (alias `npm run token`): issues, lists and revokes API tokens. Reads DATABASE_URL
+ * like the gateway; see README, "Access control".
  *
  *   token create --name <name> --scopes <scope,...> [--expires-in <n>s|m|h|d]
  *                         prints the token, once, alone on stdout (what it is, on stderr)

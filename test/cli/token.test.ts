@@ -1,11 +1,9 @@
 /**
- * `npm run token` (src/cli/token.ts, scripts/token.ts) on every store: a token is
+ * `jwk-gateway token` (src/cli/token.ts; `npm run token`) on every store: a token is
  * printed once and stored as the SHA-256 of its secret, list never prints a secret, revoke takes an
  * id or a name, and what the CLI does is what the running gateway enforces.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToken } from "../../src/cli/token.js";
 import { freshDatabase, providers, type FreshDatabase } from "../support/databases.js";
@@ -13,6 +11,7 @@ import { startGateway, type RunningGateway } from "../support/gateway.js";
 import { TEST_SECRET } from "../support/keyring.js";
 import { everyStoredValue, queryRows } from "../support/rows.js";
 import { tempSqlite } from "../support/sqlite.js";
+import { runCli } from "../support/main.js";
 
 const TOKEN = /^jwkgw_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -138,33 +137,12 @@ describe.each(await providers())("npm run token on %s", (provider) => {
   });
 });
 
-describe("scripts/token.ts", () => {
+describe("jwk-gateway token (npm run token)", () => {
   it("runs as its own process on a fresh SQLite database (migrating it, as the gateway would), token alone on stdout", async () => {
     const sqlite = await tempSqlite();
     try {
-      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [
-            "--import",
-            "tsx",
-            join(process.cwd(), "scripts/token.ts"),
-            "create",
-            "--name",
-            "first",
-            "--scopes",
-            "keys:read",
-          ],
-          {
-            env: { ...process.env, DATABASE_URL: sqlite.url, NODE_ENV: "" },
-            stdio: ["ignore", "pipe", "pipe"],
-          },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on("exit", (code) => resolve({ code, stdout, stderr }));
+      const result = await runCli(["token", "create", "--name", "first", "--scopes", "keys:read"], {
+        DATABASE_URL: sqlite.url,
       });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout.trim()).toMatch(TOKEN);

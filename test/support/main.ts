@@ -41,3 +41,35 @@ export function runMain(
     });
   });
 }
+
+/**
+ * Spawns the `jwk-gateway` command (bin/jwk-gateway.js, what `npx jwk-gateway` and the npm script
+ * aliases run) in one process of its own, so that a kill reaches the command itself.
+ */
+export function spawnCli(args: readonly string[], env: Record<string, string | undefined>, cwd = root): ChildProcess {
+  return spawn(process.execPath, [join(root, "bin/jwk-gateway.js"), ...args], {
+    cwd,
+    env: { ...process.env, NODE_ENV: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Runs the `jwk-gateway` command to its end. */
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawnCli(args, env, options.cwd);
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

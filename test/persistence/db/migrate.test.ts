@@ -3,7 +3,6 @@
  * to an empty database and match prisma/models (no drift), deploy is idempotent, status and
  * `_prisma_migrations` look like the Prisma CLI's. Model changes are tried on a copy of prisma/.
  */
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,23 +17,14 @@ import { tempSqlite } from "../../support/sqlite.js";
 import { freshDatabase } from "../../support/databases.js";
 import { storeCases } from "../../support/stores.js";
 import { execSql, queryRows } from "../../support/rows.js";
+import { runCli } from "../../support/main.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const PRISMA_DIR = path.join(ROOT, "prisma");
 
-/** Runs `tsx scripts/migrate.ts …` in its own process. */
+/** Runs `jwk-gateway migrate …` (what `npm run db:migrate*` run) in its own process. */
 function cli(args: string[], databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      ["scripts/migrate.ts", ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") return reject(error);
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
+  return runCli(["migrate", ...args], { DATABASE_URL: databaseUrl }, { cwd: ROOT });
 }
 
 async function committedMigrations(provider: Provider, prismaDir = PRISMA_DIR): Promise<string[]> {
@@ -390,7 +380,7 @@ describe.each(await storeCases())("migrate on $name", ({ name: provider }) => {
   });
 });
 
-describe("the CLI (scripts/migrate.ts, src/cli/migrate.ts)", () => {
+describe("the CLI (jwk-gateway migrate, src/cli/migrate.ts)", () => {
   it("exits non-zero with a clear message on errors and bad usage", async () => {
     const [badUrl, badCommand, noName] = await Promise.all([
       cli(["deploy"], "mysql://u@db/keys"),

@@ -3,8 +3,6 @@
  * `npm run keys:rotate`, then remove the old one. Runs on SQLite and PostgreSQL (mandatory under
  * CI=true); the crash test kills the real CLI with SIGKILL in the middle of re-sealing.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { exportJWK, generateKeyPair, generateSecret } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeJwk, type Jwk } from "../../../src/domain/jwk.js";
@@ -15,6 +13,7 @@ import type { KeySealer } from "../../../src/persistence/sealing/seal.js";
 import { startGateway } from "../../support/gateway.js";
 import { OTHER_SECRET, TEST_SECRET, testSealer, THIRD_SECRET } from "../../support/keyring.js";
 import { storeCases, type Store } from "../../support/stores.js";
+import { spawnCli } from "../../support/main.js";
 import type { KeyRecord } from "../../../src/domain/lifecycle.js";
 
 /** The members of stored keys, in order (the repository answers them with their lifecycle). */
@@ -79,22 +78,22 @@ async function rotate(store: Store, secrets: string[], args: string[] = []) {
 }
 
 /**
- * scripts/rotate.ts in its own process; `killOnProgress` SIGKILLs it at its first progress line.
- * Run as `node --import tsx`, one process: the tsx CLI would run it in a child that outlives a kill.
+ * `jwk-gateway secrets rotate` (what `npm run keys:rotate` runs) in its own process; `killOnProgress`
+ * SIGKILLs it at its first progress line. One process: the tsx CLI would run it in a child that outlives a kill.
  */
 function rotateProcess(store: Store, secrets: string[], args: string[], killOnProgress = false) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "scripts/rotate.ts"), ...args], {
-      env: { ...process.env, NODE_ENV: "", DATABASE_URL: store.url, SECRETS_SYSTEM: secrets.join(",") },
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawnCli(["secrets", "rotate", ...args], {
+      DATABASE_URL: store.url,
+      SECRETS_SYSTEM: secrets.join(","),
     });
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (killOnProgress && /progress \d+\/\d+/.test(output)) child.kill("SIGKILL");
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
     child.on("exit", (code, signal) => resolve({ code, signal, output }));
   });
 }
