@@ -179,6 +179,9 @@ describe("jwk-gateway keys against a running gateway", { timeout: 180_000 }, () 
     const revokeSigning = await cli("revoke", "rot", "r2");
     expect(revokeSigning.code).toBe(5);
     expect(revokeSigning.stderr).toContain("[FAILED_PRECONDITION]");
+    // A key published ahead by hand is NEXT until the next rotation.
+    const ahead = parse(await cli("create", "rot", "--alg", "ES256", "--kid", "r3", "--state", "next", "--json"));
+    expect(ahead).toMatchObject({ kid: "r3", state: "NEXT", isSigningKey: false });
 
     const [removed, deleted, again, missing] = await Promise.all([
       cli("policy", "rot", "--remove"),

@@ -18,6 +18,7 @@ import {
   GetJsonWebKeyDocument,
   GetJsonWebKeySetDocument,
   type CliKeyFragment,
+  type JsonWebKeyState,
   type CliKeySetQuery,
   type RotationPolicyFieldsFragment,
 } from "../../../client/gql/graphql.js";
@@ -97,12 +98,16 @@ export function defineKeysCommand(keys: Command, context: KeysContext): Command 
     .option("--kid <kid>", "the key's id (default: generated)")
     .option("--use <use>", "sig or enc (default: what alg is for)")
     .option("--crv <crv>", "curve of an ECDH-ES key: P-256 (default), P-384, P-521, X25519")
+    .option(
+      "--state <state>",
+      "ACTIVE (default: signs at once) or NEXT (published ahead; signs after the next rotation)",
+    )
     .action(
       run(async (gateway, options, set: string) => {
-        const { alg, kid, use, crv } = options as GlobalOptions & Record<string, string | undefined>;
+        const { alg, kid, use, crv, state } = options as GlobalOptions & Record<string, string | undefined>;
         const { createJsonWebKeySet: result } = await gateway.request(CliCreateKeyDocument, {
           set,
-          input: { alg: alg!, kid, use, crv },
+          input: { alg: alg!, kid, use, crv, state: state?.toUpperCase() as JsonWebKeyState | undefined },
         });
         const created = kid
           ? result.keys.find((key) => key.kid === kid)!
