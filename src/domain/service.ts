@@ -162,6 +162,8 @@ export interface PageArguments {
   after?: string | null;
   last?: number | null;
   before?: string | null;
+  /** How the transport names first and after, for messages (REST: page_size, page_token). */
+  names?: { first: string; after: string };
 }
 
 export interface SetListFilter {
@@ -820,9 +822,10 @@ export class JsonWebKeyService {
     const backward = given(page.last) || given(page.before);
     if (backward && (given(page.first) || given(page.after)))
       throw new BadInputError("page forward (first, after) or backward (last, before), not both", "BAD_PAGE_ARGUMENTS");
-    const limit = backward ? pageSize(page.last, "last") : pageSize(page.first, "first");
+    const names = page.names ?? { first: "first", after: "after" };
+    const limit = backward ? pageSize(page.last, "last") : pageSize(page.first, names.first);
     const cursor = backward ? page.before : page.after;
-    const from = typeof cursor !== "string" ? undefined : readSetCursor(cursor, backward ? "before" : "after");
+    const from = typeof cursor !== "string" ? undefined : readSetCursor(cursor, backward ? "before" : names.after);
     const nameStartsWith = filter.nameStartsWith || undefined;
     if (nameStartsWith !== undefined && nameStartsWith.length > 255)
       throw new BadInputError("nameStartsWith must be at most 255 characters long", "BAD_FILTER");

@@ -223,6 +223,46 @@ describe.each(await providers())("lists on %s", (provider) => {
     });
   });
 
+  describe("REST GET /keys and /admin/keys", () => {
+    const gateway = useGateway(provider);
+
+    it("pages the sets with page_size and the Link header's page_token, as Hydra v2 lists do; bad tokens and sizes are 400", async () => {
+      for (const set of ["r1", "r2", "r3", "r4", "r5"]) {
+        await gateway.app.service.createJsonWebKeySet(set, { alg: "ES256" });
+      }
+      await gateway.app.service.createJsonWebKeySet("r2", { alg: "ES256" });
+      for (const prefix of ["", "/admin"]) {
+        const seen: { set: string; key_count: number; updated_at: string }[] = [];
+        let url: string | undefined = `${gateway.origin}${prefix}/keys?page_size=2`;
+        let pages = 0;
+        while (url) {
+          const response: Response = await fetch(url);
+          expect(response.status).toBe(200);
+          const body = (await response.json()) as typeof seen;
+          expect(body.length).toBeLessThanOrEqual(2);
+          seen.push(...body);
+          const link: string = response.headers.get("link")!;
+          expect(link).toContain(`<${prefix}/keys?page_size=2>; rel="first"`);
+          const next: string | undefined = /<([^>]+)>; rel="next"/.exec(link)?.[1];
+          url = next ? `${gateway.origin}${next}` : undefined;
+          pages++;
+        }
+        expect(pages).toBe(3);
+        expect(seen.map((entry) => entry.set)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
+        expect(seen[1]).toMatchObject({ set: "r2", key_count: 2 });
+        expect(Number.isNaN(Date.parse(seen[1].updated_at))).toBe(false);
+      }
+      for (const query of ["page_token=garbage", "page_size=101", "page_size=0"]) {
+        const response = await fetch(`${gateway.origin}/admin/keys?${query}`);
+        expect(response.status, query).toBe(400);
+        const body = (await response.json()) as { error: string; error_description: string };
+        expect(body.error_description, query).toMatch(
+          /page_token is not a cursor|page_size must be an integer from 1 to 100/,
+        );
+      }
+    });
+  });
+
   describe("a set's keys by page", () => {
     const gateway = useGateway(provider);
 

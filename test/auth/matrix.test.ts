@@ -293,7 +293,7 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
   it.each(TOKEN_KINDS)(
     "REST with $name: only the allowed routes succeed (401/403 in Hydra's envelope), refused writes change nothing",
     async (kind) => {
-      expect(restOperations.length).toBe(18);
+      expect(restOperations.length).toBe(20);
       const actual: Record<string, Outcome> = {};
       const expected: Record<string, Outcome> = {};
       for (const { method, path, operation } of restOperations) {
