@@ -36,7 +36,7 @@ const { values: options } = parseArgs({
     growth: { type: "string", default: "1,10,100,1000,10000" },
     "log-level": { type: "string", default: "warn" },
     "no-write": { type: "boolean", default: false },
-    /** Comma-separated scenarios (read,create,rsa,isolation,growth,rotation) for a quick partial run; implies --no-write. */
+    /** Comma-separated scenarios (read,create,rsa,isolation,growth,rotation,lists) for a quick partial run; implies --no-write. */
     only: { type: "string" },
     /** Re-renders BENCHMARKS.md and bench/chart.svg from bench/last-run.json without measuring. */
     "render-only": { type: "boolean", default: false },

@@ -82,6 +82,23 @@ export interface Pair {
   ratio: number;
 }
 
+export interface ListsPair {
+  small: LoadResult;
+  large: LoadResult;
+  smallSize: number;
+  largeSize: number;
+  /** Server CPU per request (mean latency when CPU is not measured), large / small. */
+  ratio: number;
+}
+
+export const LISTS_SETS_QUERY = "query Sets { jsonWebKeySets(first: 50) { edges { cursor node { set keyCount updatedAt } } pageInfo { hasNextPage endCursor } } }";
+export const LISTS_KEYS_QUERY =
+  "query Keys($set: String!) { getJsonWebKeySet(set: $set) { keyCount keysConnection(first: 50) { edges { cursor node { kid kty alg crv x y state isSigningKey } } pageInfo { hasNextPage endCursor } } } }";
+const LISTS_SMALL_SETS = 100;
+const LISTS_LARGE_SETS = 100_000;
+const LISTS_KEY_SIZES = [100, 10_000] as const;
+export const LISTS_RATIO_LIMIT = 1.5;
+
 export interface GrowthPoint {
   keys: number;
   /** log-log slope of server CPU per request from the previous size (robust to other load on the machine). */
@@ -119,6 +136,8 @@ export interface DbResult {
     rsaFailed: number;
   };
   growth: GrowthPoint[];
+  /** Pages (README, "Listing sets and keys"): the same page on a small and a large store or set. */
+  lists?: Partial<Record<"sets" | "keys", ListsPair>>;
   /** How requests were authenticated. */
   auth?: string;
   /** Loads with failed requests. */
@@ -538,6 +557,30 @@ export async function runScenarios(kind: DbResult["kind"], description: string, 
     log(`${kind}: rotation ES256 ${rotateEs256.latency.mean.toFixed(1)} ms vs create ${createEs256.latency.mean.toFixed(1)} ms; RS256 p50 ${median(rsaRotateMs).toFixed(0)} vs ${median(rsaCreateMs).toFixed(0)} ms; JWKS ${jwksRotating.rps.toFixed(0)} vs ${jwksIdle.rps.toFixed(0)} req/s (${rotations} rotations)`);
   });
 
+  // ---- lists: one page of sets at 100 vs 100,000 sets; one page of keys of a 100- vs a 10,000-key set ----
+  if (!settings.only || settings.only.has("lists")) await timed("lists", async () => {
+    const listSpec = (body: string): LoadSpec => full({ ...readSpecs.graphql(server.origin), body, connections: settings.growthConnections, failedBody: graphqlFailed });
+    const ratioOf = (small: LoadResult, large: LoadResult) =>
+      small.cpuMsPerRequest && large.cpuMsPerRequest ? large.cpuMsPerRequest / small.cpuMsPerRequest : large.latency.mean / small.latency.mean;
+    const setsBody = JSON.stringify({ query: LISTS_SETS_QUERY });
+    // Names sort before the sets of the other scenarios ("bench."), so the first page is of seeded sets either way.
+    await server.call("seedSets", { prefix: "a.list.", from: 0, count: LISTS_SMALL_SETS });
+    const smallSets = await runLoad(listSpec(setsBody));
+    const seeded = await server.call<{ ms: number }>("seedSets", { prefix: "a.list.", from: LISTS_SMALL_SETS, count: LISTS_LARGE_SETS - LISTS_SMALL_SETS });
+    log(`${kind}: lists: ${LISTS_LARGE_SETS} sets seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
+    const largeSets = await runLoad(listSpec(setsBody));
+    const sets = { small: smallSets, large: largeSets, smallSize: LISTS_SMALL_SETS, largeSize: LISTS_LARGE_SETS, ratio: ratioOf(smallSets, largeSets) };
+    log(`${kind}: lists: jsonWebKeySets(first: 50) at ${LISTS_SMALL_SETS} sets ${describeLoad(smallSets)}, at ${LISTS_LARGE_SETS} ${describeLoad(largeSets)}: ${sets.ratio.toFixed(2)}×`);
+
+    await server.call<SeedReport>("seedGrowth", { setPrefix: "bench.page.", sizes: [...LISTS_KEY_SIZES], alg: "ES256", keys: settings.growthKeys });
+    const keysBody = (size: number) => JSON.stringify({ query: LISTS_KEYS_QUERY, variables: { set: `bench.page.${size}` } });
+    const smallKeys = await runLoad(listSpec(keysBody(LISTS_KEY_SIZES[0])));
+    const largeKeys = await runLoad(listSpec(keysBody(LISTS_KEY_SIZES[1])));
+    const keys = { small: smallKeys, large: largeKeys, smallSize: LISTS_KEY_SIZES[0], largeSize: LISTS_KEY_SIZES[1], ratio: ratioOf(smallKeys, largeKeys) };
+    log(`${kind}: lists: keysConnection(first: 50) on ${LISTS_KEY_SIZES[0]} keys ${describeLoad(smallKeys)}, on ${LISTS_KEY_SIZES[1]} ${describeLoad(largeKeys)}: ${keys.ratio.toFixed(2)}×`);
+    result.lists = { sets, keys };
+  });
+
   result.checks = checksOf(result);
 
   // ---- profiles: one extra, separately measured pass per missed target (and the largest growth size) ----
@@ -609,6 +652,13 @@ function checksOf(result: DbResult): Check[] {
   }
   if (result.validation) {
     add({ id: "validate.rsa", label: "slowest RSA key validation (RSA-8192, crafted keys) / one RSA-8192 signature", value: result.validation.ratio, target: VALIDATION_LIMIT_SIGNATURES, kind: "max", inclusive: true, unit: "×" });
+  }
+  for (const [name, label] of [
+    ["sets", "jsonWebKeySets(first: 50) at 100,000 sets / at 100 sets (server CPU per request)"],
+    ["keys", "keysConnection(first: 50) on a 10,000-key set / on a 100-key set (server CPU per request)"],
+  ] as const) {
+    const pair = result.lists?.[name];
+    if (pair) add({ id: `lists.${name}`, label, value: pair.ratio, target: LISTS_RATIO_LIMIT, kind: "max", inclusive: true, unit: "×" }, pair.small, pair.large);
   }
   if (result.rsa) add({ id: "rsa.p50", label: "RSA-4096 create p50", value: result.rsa.createP50, target: 50, kind: "max", inclusive: true, unit: " ms" });
   if (result.rotation) {
@@ -698,3 +748,7 @@ export function median(values: number[]): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function describeLoad(load: LoadResult): string {
+  return `${load.rps.toFixed(0)} req/s, mean ${load.latency.mean.toFixed(1)} ms, server CPU ${load.cpuMsPerRequest?.toFixed(2) ?? "?"} ms/request`;
+}

@@ -119,6 +119,22 @@ serveChild(async (init: ServerInit) => {
         method: `repository replaceKeySet, one transaction per set${reused ? " (keys generated and validated in the previous database's run, reused)" : ""}`,
       };
     },
+    /**
+     * Adds `count` one-key sets named `<prefix><n>` by raw SQL (lists scenario): listing reads no
+     * key, so the rows are placeholders that never open; only the set names and counts matter.
+     */
+    async seedSets(args: { prefix: string; from: number; count: number }) {
+      const started = performance.now();
+      const postgres = app.database.provider === "postgres";
+      const at = postgres ? "now()" : `'${new Date().toISOString().replace(/Z$/, "+00:00")}'`;
+      const columns = `("set", kid, format, data, "createdAt", state, "activatedAt")`;
+      const last = args.from + args.count - 1;
+      const sql = postgres
+        ? `INSERT INTO json_web_key ${columns} SELECT $1 || lpad(i::text, 7, '0'), 'k', 'jwk+json/v1', '{}', ${at}, 'ACTIVE', ${at} FROM generate_series(${args.from}, ${last}) AS i`
+        : `WITH RECURSIVE n(i) AS (SELECT ${args.from} UNION ALL SELECT i + 1 FROM n WHERE i < ${last}) INSERT INTO json_web_key ${columns} SELECT ? || printf('%07d', i), 'k', 'jwk+json/v1', '{}', ${at}, 'ACTIVE', ${at} FROM n`;
+      await app.database.client.$executeRawUnsafe(sql, args.prefix);
+      return { ms: performance.now() - started };
+    },
     /** The keys the last seedGrowth stored, to seed the next database with the same keys. */
     grownKeys() {
       return grown;

@@ -27,6 +27,7 @@ import { PRIVATE_MEMBERS_SCOPE, type Scope } from "./scopes.js";
 export const OPERATION_SCOPES = {
   getJsonWebKeySet: "keys:read",
   getJsonWebKey: "keys:read",
+  jsonWebKeySets: "keys:read",
   createJsonWebKeySet: "keys:write",
   updateJsonWebKey: "keys:write",
   importJsonWebKey: "keys:write",

@@ -10,6 +10,7 @@
 import type { AuditEntry } from "./audit.js";
 import type { Jwk } from "./jwk.js";
 import type { KeyRecord, KeyState, LifecycleExpectation, RotationPolicy } from "./lifecycle.js";
+import type { KeyPageQuery, KeyPosition, SetPageQuery, SetSummary } from "./pages.js";
 
 /**
  * The reads of one request: an object made when the request begins, passed with each of its reads,
@@ -85,6 +86,26 @@ export interface JsonWebKeyRepository {
   ): Promise<boolean>;
   /** Sets whose policy has a scheduled step due at `now`, soonest first, at most `limit`. */
   dueSets(now: Date, limit: number): Promise<string[]>;
+  /**
+   * One page of sets by name (pages.ts): at most `limit` summaries, in ascending name order whatever
+   * the direction, and whether more lie beyond them in that direction. Reads no key material and
+   * costs the same whatever the number of sets.
+   */
+  listSets(query: SetPageQuery): Promise<{ sets: SetSummary[]; more: boolean }>;
+  /** How many sets match the filter of `query` (a scan of the sets' index: not a page's cost). */
+  countSets(query: Pick<SetPageQuery, "nameStartsWith" | "state">): Promise<number>;
+  /**
+   * One page of a set's keys in the set's order, each with its position (for cursors), whether more
+   * follow, and the kid of the set's signing key (whether or not it is on the page). Opens only the
+   * page's keys.
+   */
+  listKeys(
+    set: string,
+    query: KeyPageQuery,
+    session?: ReadSession,
+  ): Promise<{ keys: { record: KeyRecord; position: KeyPosition }[]; more: boolean; signingKid?: string }>;
+  /** How many keys the set holds (in `state`, when given). */
+  countKeys(set: string, state?: KeyState): Promise<number>;
   /** Resolves when the store answers; used by readiness checks. */
   ping(): Promise<void>;
 }

@@ -44,6 +44,7 @@ import { toPublicJwk, type Jwk, type JwkInput, type JwkSet, type SymmetricProjec
 import { jwkThumbprint } from "./key-forms.js";
 import { checkName } from "./names.js";
 import { parsePem } from "./pem.js";
+import { keyCursor, pageSize, readKeyCursor, readSetCursor, setCursor, type SetSummary } from "./pages.js";
 import { quote } from "../text.js";
 import type { InitialState, JsonWebKeyRepository, LifecycleWrite, ReadSession } from "./repository.js";
 import {
@@ -153,6 +154,31 @@ export interface ReadOptions extends AnswerOptions {
   keySets?: KeySetLoader;
   /** REST: a Hydra client is never handed a REVOKED key (a set of revoked keys only is not found). */
   hideRevoked?: boolean;
+}
+
+/** A page's arguments (Relay): forward with first/after, or backward with last/before. */
+export interface PageArguments {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  /** How the transport names first and after, for messages (REST: page_size, page_token). */
+  names?: { first: string; after: string };
+}
+
+export interface SetListFilter {
+  nameStartsWith?: string | null;
+  alg?: string | null;
+  state?: KeyState | null;
+}
+
+/** A page of a list: its items with their cursors, where it sits, and the list's size on demand. */
+export interface Page<T> {
+  items: { cursor: string; node: T }[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Counts the whole list (not a page's cost): called only when asked for. */
+  totalCount: () => Promise<number>;
 }
 
 /** Loads sets, each at most once per loader; see JsonWebKeyService.keySetLoader. */
@@ -311,6 +337,23 @@ export class JsonWebKeyService {
       if (visible.length === 0) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
       return { records: visible, signer: signingKeyOf(records) };
     });
+  }
+
+  /**
+   * A set's summary (name, key count, last change), no key read: what getJsonWebKeySet answers to a
+   * query that selects none of the set's keys. Same scope; a missing set is not found.
+   */
+  async getJsonWebKeySetSummary(
+    set: string,
+    caller: Caller = INTERNAL_CALLER,
+  ): Promise<{ set: string; summary: SetSummary }> {
+    await this.authorize(caller, { operation: "getJsonWebKeySet", set });
+    checkName("set", set);
+    // The set itself sorts first among the names it starts.
+    const { sets } = await this.repository.listSets({ limit: 1, direction: "forward", nameStartsWith: set });
+    const summary = sets[0];
+    if (summary?.set !== set) throw new NotFoundError(`JSON Web Key Set ${quote(set)} does not exist`);
+    return { set, summary };
   }
 
   /**
@@ -765,6 +808,82 @@ export class JsonWebKeyService {
 
   private async loadSet(set: string, caller: Caller, options: ReadOptions): Promise<KeyRecord[]> {
     return options.keySets ? [...(await options.keySets.load(set))] : this.repository.getKeySet(set, caller.session);
+  }
+
+  /**
+   * One page of the sets, by name (README, "Listing sets and keys"; pages.ts): names, key counts and
+   * last changes, no key read. Needs keys:read.
+   */
+  async listJsonWebKeySets(
+    page: PageArguments,
+    filter: SetListFilter = {},
+    caller: Caller = INTERNAL_CALLER,
+  ): Promise<Page<SetSummary>> {
+    await this.authorize(caller, { operation: "jsonWebKeySets" });
+    const given = (value: unknown) => value !== null && value !== undefined;
+    const backward = given(page.last) || given(page.before);
+    if (backward && (given(page.first) || given(page.after)))
+      throw new BadInputError("page forward (first, after) or backward (last, before), not both", "BAD_PAGE_ARGUMENTS");
+    const names = page.names ?? { first: "first", after: "after" };
+    const limit = backward ? pageSize(page.last, "last") : pageSize(page.first, names.first);
+    const cursor = backward ? page.before : page.after;
+    const from = typeof cursor !== "string" ? undefined : readSetCursor(cursor, backward ? "before" : names.after);
+    const nameStartsWith = filter.nameStartsWith || undefined;
+    if (nameStartsWith !== undefined && nameStartsWith.length > 255)
+      throw new BadInputError("nameStartsWith must be at most 255 characters long", "BAD_FILTER");
+    if (given(filter.alg))
+      throw new BadInputError(
+        "the alg filter is not available yet: filter by nameStartsWith or state, and read alg from each set's keys",
+        "UNSUPPORTED_FILTER",
+      );
+    const state = filter.state ?? undefined;
+    const { sets, more } = await this.repository.listSets({
+      limit,
+      direction: backward ? "backward" : "forward",
+      from,
+      nameStartsWith,
+      state,
+    });
+    return {
+      items: sets.map((summary) => ({ cursor: setCursor(summary.set), node: summary })),
+      // The side the page came from is known exactly; the other side is "there was a cursor".
+      hasNextPage: backward ? from !== undefined : more,
+      hasPreviousPage: backward ? more : from !== undefined,
+      totalCount: () => this.repository.countSets({ nameStartsWith, state }),
+    };
+  }
+
+  /**
+   * One page of a set's keys in the set's order (first/after), as the caller may see them: the same
+   * read as getJsonWebKeySet (its scope, its per-member rule, its audit record of private reads),
+   * but only the page's keys are read and opened. An empty or missing set is an empty page.
+   */
+  async listJsonWebKeys(
+    set: string,
+    page: Pick<PageArguments, "first" | "after">,
+    state: KeyState | null | undefined,
+    caller: Caller = INTERNAL_CALLER,
+    options: ReadOptions = {},
+  ): Promise<Page<KeyView>> {
+    const target: OperationTarget = { operation: "getJsonWebKeySet", set };
+    let more = false;
+    const positions = new Map<string, string>();
+    const view = await this.read(caller, target, options, async () => {
+      checkName("set", set);
+      const limit = pageSize(page.first, "first");
+      const after = typeof page.after === "string" ? readKeyCursor(page.after, set, "after") : undefined;
+      const listed = await this.repository.listKeys(set, { limit, after, state: state ?? undefined }, caller.session);
+      more = listed.more;
+      for (const { record, position } of listed.keys) positions.set(record.key.kid, keyCursor(set, position));
+      const records = listed.keys.map((key) => key.record);
+      return { records, signer: records.find((record) => record.key.kid === listed.signingKid) };
+    });
+    return {
+      items: view.keys.map((key) => ({ cursor: positions.get(key.kid)!, node: key })),
+      hasNextPage: more,
+      hasPreviousPage: typeof page.after === "string",
+      totalCount: () => this.repository.countKeys(set, state ?? undefined),
+    };
   }
 
   /** The audit trail, newest first (needs audit:read). */

@@ -18,6 +18,7 @@ import {
   JsonWebKeySetInput,
   RotateJsonWebKeySetInput,
 } from "./inputs.js";
+import { answersWithSummary, type SetRoot } from "./lists.js";
 import { JsonWebKeyRotationPolicyType, JsonWebKeySetType, JsonWebKeyType } from "./types.js";
 
 /** The published public keys (the cache behind /.well-known/jwks.json). */
@@ -40,11 +41,13 @@ export class JsonWebKeyResolver {
     description:
       'All keys of a set, the signing key first (seed: GET /keys/{set}; README, "Key rotation"). Needs keys:read',
   })
-  getJsonWebKeySet(
+  async getJsonWebKeySet(
     @Arg("set", () => String) set: string,
     @Ctx() { caller, keySets }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
+    // A query for a page of a large set (keyCount, keysConnection) reads none of its other keys.
+    if (answersWithSummary(info)) return this.service.getJsonWebKeySetSummary(set, caller);
     return this.service.getJsonWebKeySet(set, caller, { members: requestedMembers(info), keySets });
   }
 
@@ -74,7 +77,9 @@ export class JsonWebKeyResolver {
     description:
       "The public forms of the set's published asymmetric keys (NEXT, ACTIVE, RETIRED until publishedUntil), signing key first; never a private member, never an oct key",
   })
-  publicKeys(@Root() set: KeySetView): KeyView[] {
+  async publicKeys(@Root() root: SetRoot, @Ctx() { caller, keySets }: GraphQLContext): Promise<KeyView[]> {
+    const set =
+      "summary" in root ? await this.service.getJsonWebKeySet(root.set, caller, { members: "public", keySets }) : root;
     const now = this.service.now();
     return set.keys.flatMap((key) => {
       const published = isPublished(key, now) ? toPublicJwk(key) : undefined;
@@ -86,7 +91,7 @@ export class JsonWebKeyResolver {
     nullable: true,
     description: "How the set rotates; null: by hand only (rotateJsonWebKeySet)",
   })
-  rotationPolicy(@Root() set: KeySetView): Promise<RotationPolicy | null> {
+  rotationPolicy(@Root() set: SetRoot): Promise<RotationPolicy | null> {
     // Readable wherever the set is: the read needed keys:read, a mutation's answer keys:write.
     return this.service.rotationPolicy(set.set);
   }

@@ -5,6 +5,7 @@ import { buildSchema } from "type-graphql";
 import type { JsonWebKeyService } from "../domain/service.js";
 import { AuditResolver } from "./audit.js";
 import { createAuthChecker } from "./auth.js";
+import { KeyCountResolver, ListResolver, SetCountResolver } from "./lists.js";
 import { JsonWebKeyResolver, type PublicKeySource } from "./resolver.js";
 import { SubscriptionResolver } from "./subscription.js";
 import { JsonWebKeyFormsResolver } from "./types.js";
@@ -15,13 +16,24 @@ export function createSchema(service?: JsonWebKeyService, publicKeys?: PublicKey
     ...(service
       ? ([
           [JsonWebKeyResolver, new JsonWebKeyResolver(service, publicKeys)],
+          [ListResolver, new ListResolver(service)],
+          [SetCountResolver, new SetCountResolver()],
+          [KeyCountResolver, new KeyCountResolver()],
           [AuditResolver, new AuditResolver(service)],
           [SubscriptionResolver, new SubscriptionResolver(service)],
         ] as const)
       : []),
   ]);
   return buildSchema({
-    resolvers: [JsonWebKeyResolver, JsonWebKeyFormsResolver, AuditResolver, SubscriptionResolver],
+    resolvers: [
+      JsonWebKeyResolver,
+      ListResolver,
+      SetCountResolver,
+      KeyCountResolver,
+      JsonWebKeyFormsResolver,
+      AuditResolver,
+      SubscriptionResolver,
+    ],
     container: {
       get: (resolverClass: unknown) => {
         const resolver = resolvers.get(resolverClass);

@@ -154,13 +154,9 @@ export class JsonWebKeySetType implements KeySetView {
   @Field(() => String, { description: "Name of the set" })
   set!: string;
 
-  @Field(() => [JsonWebKeyType], {
-    description:
-      "The keys in the set's order: the signing key first, then ACTIVE, NEXT, RETIRED and REVOKED keys, newest first within each",
-  })
+  // keys, signingKey, keyCount, updatedAt and keysConnection resolve in lists.ts: a set in a list is
+  // a summary whose keys are read only when selected.
   keys!: JsonWebKeyType[];
-
-  @Field(() => JsonWebKeyType, { nullable: true, description: "The key that signs: the newest ACTIVE key" })
   signingKey!: JsonWebKeyType | null;
 }
 

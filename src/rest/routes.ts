@@ -24,6 +24,7 @@ import type {
 import type { JwkInput, JwkSet } from "../domain/jwk.js";
 import { requestCaller as caller } from "../http/auth.js";
 import { quote } from "../text.js";
+import { DEFAULT_PAGE_SIZE } from "../domain/pages.js";
 import { PEM_MEDIA_TYPE, routeSchemas } from "./schemas.js";
 
 export interface KeyRoutesOptions {
@@ -60,6 +61,32 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, { ser
         .code(201)
         .header("location", `${app.prefix}/keys/${encodeURIComponent(set)}`)
         .send(envelope(created));
+    },
+  );
+
+  app.get<{ Querystring: { page_size?: string; page_token?: string } }>(
+    "/keys",
+    { schema: schema(routeSchemas.jsonWebKeySets) },
+    async (request, reply) => {
+      const { page_size: text, page_token: token } = request.query;
+      const size = text === undefined ? undefined : Number(text);
+      const page = await service.listJsonWebKeySets(
+        { first: size, after: token, names: { first: "page_size", after: "page_token" } },
+        {},
+        caller(request),
+      );
+      const link = (after?: string) =>
+        `<${app.prefix}/keys?${new URLSearchParams({ page_size: String(size ?? DEFAULT_PAGE_SIZE), ...(after ? { page_token: after } : {}) }).toString()}>`;
+      const links = [`${link()}; rel="first"`];
+      const next = page.items.at(-1)?.cursor;
+      if (page.hasNextPage && next) links.push(`${link(next)}; rel="next"`);
+      return reply.header("link", links.join(", ")).send(
+        page.items.map(({ node }) => ({
+          set: node.set,
+          key_count: node.keyCount,
+          updated_at: node.updatedAt.toISOString(),
+        })),
+      );
     },
   );
 

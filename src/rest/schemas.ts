@@ -10,6 +10,7 @@
 import { DEFAULT_ECDH_CURVE, ECDH_CURVES, GENERATABLE_ALGORITHMS } from "../domain/algorithms.js";
 import { JWK_MEMBERS } from "../domain/jwk.js";
 import { MAX_NAME_LENGTH } from "../domain/names.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../domain/pages.js";
 
 /** Shared schemas, added once per REST context and referenced as `{ $ref: "<id>#" }`. */
 export const JSON_WEB_KEY = "JsonWebKey";
@@ -131,8 +132,56 @@ const noContent = { 204: { type: "null", description: "Done, or there was nothin
 /** The media type of PEM text (RFC 7468): public keys out (Accept), keys and certificates in (Content-Type). */
 export const PEM_MEDIA_TYPE = "application/x-pem-file";
 
+/** GET /keys: Hydra v2's list style (page_size, page_token; the next page in the Link header). */
+const LIST_QUERY = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    page_size: {
+      // A query string holds text (the REST validator coerces nothing): digits, checked by the service.
+      type: "string",
+      pattern: "^[0-9]{1,9}$",
+      description: `Sets per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}); outside: 400 (reason BAD_PAGE_SIZE)`,
+    },
+    page_token: {
+      type: "string",
+      description: 'Where the page starts: the page_token of the previous page\'s Link rel="next"; opaque',
+    },
+  },
+};
+
 /** Route schemas by operation id; `tags` groups them in the document. */
 export const routeSchemas = {
+  jsonWebKeySets: {
+    operationId: "jsonWebKeySets",
+    summary:
+      'The sets, by name, a page at a time, with their key counts; the next page is in the Link header (rel="next"), absent on the last page',
+    tags: ["keys"],
+    querystring: LIST_QUERY,
+    response: {
+      200: {
+        description: "One page of sets",
+        headers: {
+          Link: { type: "string", description: '<...?page_size=n&page_token=t>; rel="next", and rel="first"' },
+        },
+        type: "array",
+        items: {
+          type: "object",
+          required: ["set", "key_count", "updated_at"],
+          properties: {
+            set: { type: "string" },
+            key_count: { type: "integer", description: "Keys in the set, every state" },
+            updated_at: {
+              type: "string",
+              format: "date-time",
+              description: "The latest moment a key of the set was stored or changed state",
+            },
+          },
+        },
+      },
+      ...errors,
+    },
+  },
   createJsonWebKeySet: {
     operationId: "createJsonWebKeySet",
     summary: "Generate a new key into a set, creating the set if needed",

@@ -38,6 +38,7 @@ import { issue, issueTokenKinds, TOKEN_KINDS, type TokenKind } from "../support/
 const EXPECTED_SCOPE: Record<string, Scope | "anonymous"> = {
   getJsonWebKeySet: "keys:read",
   getJsonWebKey: "keys:read",
+  jsonWebKeySets: "keys:read",
   discoverJsonWebKeys: "anonymous",
   auditEvents: "audit:read",
   createJsonWebKeySet: "keys:write",
@@ -292,7 +293,7 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
   it.each(TOKEN_KINDS)(
     "REST with $name: only the allowed routes succeed (401/403 in Hydra's envelope), refused writes change nothing",
     async (kind) => {
-      expect(restOperations.length).toBe(18);
+      expect(restOperations.length).toBe(20);
       const actual: Record<string, Outcome> = {};
       const expected: Record<string, Outcome> = {};
       for (const { method, path, operation } of restOperations) {
@@ -386,7 +387,10 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
     });
 
     /** Shape → a document selecting `member` (whose response key is `responseKey`). */
-    const SHAPES: Record<string, (member: string) => { query: string; responseKey: string; root: string }> = {
+    const SHAPES: Record<
+      string,
+      (member: string) => { query: string; responseKey: string; root: string; keys?: (data: any) => unknown[] }
+    > = {
       "a plain selection": (m) => ({
         query: `query($set: String!) { getJsonWebKeySet(set: $set) { keys { kid ${m} } } }`,
         responseKey: m,
@@ -417,17 +421,31 @@ describe.each(await providers())("authorization matrix on %s", (provider) => {
         responseKey: "hidden",
         root: "one",
       }),
+      "a set of jsonWebKeySets, its keys": (m) => ({
+        query: `query($set: String!) { jsonWebKeySets(first: 1, filter: { nameStartsWith: $set }) { edges { node { keys { kid ${m} } } } } }`,
+        responseKey: m,
+        root: "jsonWebKeySets",
+        keys: (data) => data.jsonWebKeySets.edges[0].node.keys,
+      }),
+      "keysConnection of a set": (m) => ({
+        query: `query($set: String!) { getJsonWebKeySet(set: $set) { keysConnection { edges { node { kid ${m} } } } } }`,
+        responseKey: m,
+        root: "getJsonWebKeySet",
+        keys: (data) => data.getJsonWebKeySet.keysConnection.edges.map((edge: any) => edge.node),
+      }),
     };
 
     const cases = PRIVATE_MEMBERS.flatMap((member) => Object.keys(SHAPES).map((shape) => [member, shape] as const));
 
     it.each(cases)("%s through %s: FORBIDDEN without keys:read-private, the value with it", async (member, shape) => {
       const [kid, value] = secrets.get(member)!;
-      const { query, responseKey, root } = SHAPES[shape](member);
+      const { query, responseKey, root, keys } = SHAPES[shape](member);
       const ask = (holder: string) =>
         gateway.graphql(query, { set, kid }, holders.get(holder) ? { authorization: holders.get(holder)! } : {});
       const keyOf = (data: any) =>
-        (data[root].keys as Record<string, unknown>[]).find((key) => (key.kid ?? key.public) === kid)!;
+        ((keys ? keys(data) : data[root].keys) as Record<string, unknown>[]).find(
+          (key) => (key.kid ?? key.public) === kid,
+        )!;
 
       // keys:read alone: the public members resolve, the private one is refused per field, its value is nowhere.
       const publicOnly = await ask("keys:read");

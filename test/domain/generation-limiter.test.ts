@@ -201,6 +201,10 @@ describe("JsonWebKeyService with a generation limiter", () => {
       getPolicy: async () => undefined,
       setPolicy: async () => false,
       dueSets: async () => [],
+      listSets: async () => ({ sets: [], more: false }),
+      countSets: async () => 0,
+      listKeys: async () => ({ keys: [], more: false }),
+      countKeys: async () => 0,
       ping: async () => {},
     };
   }

@@ -40,6 +40,10 @@ function failingRepository(error: () => Error): JsonWebKeyRepository {
     getPolicy: fail,
     setPolicy: fail,
     dueSets: fail,
+    listSets: fail,
+    countSets: fail,
+    listKeys: fail,
+    countKeys: fail,
     ping: fail,
   };
 }

@@ -17,8 +17,9 @@
  */
 import type { AuditEntry } from "../../domain/audit.js";
 import type { Jwk } from "../../domain/jwk.js";
-import type { KeyRecord, LifecycleExpectation, RotationPolicy } from "../../domain/lifecycle.js";
+import type { KeyRecord, KeyState, LifecycleExpectation, RotationPolicy } from "../../domain/lifecycle.js";
 import type { InitialState, JsonWebKeyRepository, LifecycleWrite, ReadSession } from "../../domain/repository.js";
+import type { KeyPageQuery, SetPageQuery } from "../../domain/pages.js";
 import type { ChangeFeed } from "./change-feed.js";
 import { CoherentCache } from "./coherent-cache.js";
 
@@ -107,6 +108,24 @@ export class CachedJsonWebKeyRepository implements JsonWebKeyRepository {
 
   ping(): Promise<void> {
     return this.inner.ping();
+  }
+
+  // Pages and counts read the store itself (always current): a page is small, and caching pages
+  // would mean dropping them on every write to any set.
+  listSets(query: SetPageQuery) {
+    return this.inner.listSets(query);
+  }
+
+  countSets(query: Pick<SetPageQuery, "nameStartsWith" | "state">) {
+    return this.inner.countSets(query);
+  }
+
+  listKeys(set: string, query: KeyPageQuery) {
+    return this.inner.listKeys(set, query);
+  }
+
+  countKeys(set: string, state?: KeyState) {
+    return this.inner.countKeys(set, state);
   }
 
   /** How many sets are cached, and how set reads were answered (tests, metrics). */

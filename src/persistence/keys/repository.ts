@@ -58,6 +58,9 @@ import type { Prisma } from "../../generated/sqlite/client.js";
 import type { Database, Db } from "../db/database.js";
 import { isUniqueViolation, prismaCode, storeRunner } from "../db/store-runner.js";
 import { quote } from "../../text.js";
+import type { KeyState } from "../../domain/lifecycle.js";
+import type { KeyPageQuery, KeyPosition, SetPageQuery, SetSummary } from "../../domain/pages.js";
+import { KeyListing } from "./listing.js";
 
 /** First key of the two-key advisory lock: "JWKS" as an int4, so our locks never meet other users'. */
 export const ADVISORY_LOCK_NAMESPACE = 0x4a574b53;
@@ -107,6 +110,8 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private readonly adds: GroupCommit<PendingAdd>;
   /** What each write announces to subscribers. */
   private readonly events: ChangeEvents;
+  /** Pages of sets and keys (listing.ts). */
+  private readonly listing: KeyListing;
 
   constructor(
     database: Database,
@@ -116,6 +121,7 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
     this.db = database.client;
     this.postgres = database.provider === "postgres";
     this.events = new ChangeEvents(this.db, database.provider);
+    this.listing = new KeyListing(this.db, this.postgres);
     this.run = storeRunner(database);
     this.onIntegrityFailure = options.onIntegrityFailure ?? (() => {});
     this.adds = new GroupCommit<PendingAdd>({
@@ -322,6 +328,31 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
       }),
     );
     return rows.map((row) => row.set);
+  }
+
+  listSets(query: SetPageQuery): Promise<{ sets: SetSummary[]; more: boolean }> {
+    return this.run(() => this.listing.sets(query));
+  }
+
+  countSets(query: Pick<SetPageQuery, "nameStartsWith" | "state">): Promise<number> {
+    return this.run(() => this.listing.countSets(query));
+  }
+
+  async listKeys(
+    set: string,
+    query: KeyPageQuery,
+  ): Promise<{ keys: { record: KeyRecord; position: KeyPosition }[]; more: boolean; signingKid?: string }> {
+    const page = await this.run(() => this.listing.keys(set, query));
+    // Only the page's rows are opened; one that does not open fails the page, as getKeySet does.
+    const keys = page.rows.map((row) => {
+      const record = this.decode(row);
+      return { record, position: { state: record.state, createdAt: row.createdAt, seq: row.seq } };
+    });
+    return { keys, more: page.more, signingKid: page.signingKid };
+  }
+
+  countKeys(set: string, state?: KeyState): Promise<number> {
+    return this.run(() => this.listing.countKeys(set, state));
   }
 
   async ping(): Promise<void> {
