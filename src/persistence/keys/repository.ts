@@ -477,7 +477,7 @@ export class PrismaJsonWebKeyRepository implements JsonWebKeyRepository {
   private async sqliteTransaction(work: (tx: Tx) => Promise<void>): Promise<void> {
     await this.db.$executeRawUnsafe("BEGIN IMMEDIATE");
     try {
-      await work(this.db as unknown as Tx);
+      await work(this.db);
     } catch (error) {
       await this.db.$executeRawUnsafe("ROLLBACK");
       throw error;
