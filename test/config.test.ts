@@ -32,6 +32,8 @@ describe("loadConfig", () => {
       keyCacheMaxKeys: 50_000,
       // The bound on a request's wait for the database (README, "Timeouts and outages").
       databaseTimeoutMs: 5000,
+      // How often scheduled rotation steps are looked for (README, "Key rotation").
+      rotationCheckIntervalMs: 10_000,
       // The WebSocket transport's limits (README, "Subscriptions").
       subscriptions: {
         maxConnections: 10_000,
