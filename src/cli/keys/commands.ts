@@ -17,6 +17,7 @@ import {
   DeleteJsonWebKeySetDocument,
   GetJsonWebKeyDocument,
   GetJsonWebKeySetDocument,
+  JsonWebKeySetsDocument,
   type CliKeyFragment,
   type JsonWebKeyState,
   type CliKeySetQuery,
@@ -71,7 +72,7 @@ export function defineKeysCommand(keys: Command, context: KeysContext): Command 
     .argument("[set]", "the set (every set: with a gateway that answers jsonWebKeySets)")
     .action(
       run(async (gateway, options, set: string | undefined) => {
-        if (set === undefined) return listSets();
+        if (set === undefined) return io.out(await listSets(gateway, options.json === true));
         const { getJsonWebKeySet: found } = await gateway.request(CliKeySetDocument, { set });
         if (options.json) return io.out(json(found));
         io.out(describeSet(found));
@@ -259,14 +260,19 @@ export function defineKeysCommand(keys: Command, context: KeysContext): Command 
   return keys;
 }
 
-/**
- * `keys list` without a set. The hook for listing every set: gateways do not answer a list of sets
- * yet; when the jsonWebKeySets query exists, this is the one place that asks for it.
- */
-function listSets(): never {
-  throw new CliFailure(
-    "keys list needs a SET: this gateway has no query listing every set yet (jsonWebKeySets); give the set's name",
-    EXIT.USAGE,
+/** `keys list` without a set: every set, a page of 100 at a time (jsonWebKeySets), with its key count. */
+async function listSets(gateway: Gateway, asJson: boolean): Promise<string> {
+  const sets: { set: string; keyCount: number; updatedAt?: unknown }[] = [];
+  for (let after: string | undefined; ;) {
+    const { jsonWebKeySets: page } = await gateway.request(JsonWebKeySetsDocument, { first: 100, after });
+    sets.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+    after = page.pageInfo.endCursor;
+  }
+  if (asJson) return json(sets);
+  return table(
+    ["set", "keys", "updated"],
+    sets.map((entry) => [entry.set, String(entry.keyCount), String(entry.updatedAt ?? "-")]),
   );
 }
 
